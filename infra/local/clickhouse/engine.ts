@@ -1,0 +1,266 @@
+/**
+ * The embedded ClickHouse engine (chdb) behind the local HTTP gateway.
+ *
+ * chdb binds one data directory per process, and several connections to that directory may
+ * coexist, each with its own session context. The gateway keeps a few "lanes" (connections),
+ * runs one request at a time on each, and undoes what a request changed in its session
+ * (current database, settings), so every request sees a server's per-request behaviour.
+ * Read-only lanes are opened with readonly=1, which the engine enforces itself: no writes, no
+ * DDL, no table functions that reach files, URLs or programs, and `readonly` cannot be lifted.
+ */
+import { Session } from 'chdb';
+import { sqlIdentifier, sqlString } from './sql-text.ts';
+
+/**
+ * Engine arguments that make chdb's defaults those of a ClickHouse server, where they differ.
+ * (chdb quotes nothing in JSON, inserts asynchronously, and accepts bare expressions as queries.)
+ */
+export const SERVER_LIKE_ARGS: readonly string[] = [
+  '--output_format_json_quote_64bit_integers=1',
+  '--async_insert=0',
+  '--implicit_select=0',
+  '--allow_introspection_functions=0',
+];
+
+/** An error as the engine reports it: ClickHouse code, name and message. */
+export class EngineError extends Error {
+  readonly code: number;
+  readonly type: string;
+  constructor(code: number, type: string, message: string) {
+    super(message);
+    this.name = 'EngineError';
+    this.code = code;
+    this.type = type;
+  }
+
+  /** Builds one from whatever chdb threw. */
+  static from(err: unknown): EngineError {
+    if (err instanceof EngineError) return err;
+    const e = err as { clickhouseCode?: unknown; message?: unknown };
+    const message = typeof e.message === 'string' ? e.message : String(err);
+    const codeFromText = /Code:\s*(\d+)/.exec(message)?.[1];
+    const code =
+      typeof e.clickhouseCode === 'number' && e.clickhouseCode > 0
+        ? e.clickhouseCode
+        : codeFromText
+          ? Number(codeFromText)
+          : 1001;
+    const type = /\(([A-Z][A-Z0-9_]+)\)\s*(?:\(version [^)]*\))?\s*$/.exec(message)?.[1] ?? 'STD_EXCEPTION';
+    return new EngineError(code, type, message);
+  }
+}
+
+export interface EngineRequest {
+  /** One statement; for an insert, everything before the data. */
+  sql: string;
+  /** The data that follows an INSERT statement, if any. */
+  body?: Buffer;
+  /** The plain `INSERT INTO t (cols) FORMAT F` form, which the engine takes as raw bytes. */
+  plainInsert?: { table: string; columns: string[] | undefined; format: string };
+  /** Output format when the statement names none. */
+  format: string;
+  database: string;
+  settings: ReadonlyMap<string, string>;
+  params: Record<string, unknown> | undefined;
+  /** Run on a read-only lane. */
+  readonly: boolean;
+  /** True when the statement itself may change session state (SET, USE). */
+  mutatesSession: boolean;
+}
+
+export interface EngineResult {
+  body: Uint8Array;
+  rowsRead: number;
+  bytesRead: number;
+  rowsWritten: number;
+  bytesWritten: number;
+  elapsedSeconds: number;
+}
+
+const RAW_INSERT_FORMATS = new Set([
+  'JSONEachRow',
+  'JSONCompactEachRow',
+  'CSV',
+  'CSVWithNames',
+  'TSV',
+  'TabSeparated',
+  'TSVWithNames',
+  'TabSeparatedWithNames',
+]);
+
+class Lane {
+  readonly session: Session;
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private baseline = new Map<string, string>();
+
+  constructor(dataDir: string, args: readonly string[]) {
+    this.session = new Session(dataDir, { connectionArgs: [...args] });
+  }
+
+  get load(): number {
+    return this.pending;
+  }
+
+  async init(): Promise<void> {
+    this.baseline = await this.changedSettings();
+  }
+
+  /** Runs `fn` after every earlier task of this lane has finished. */
+  enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const run = this.tail.then(fn, fn);
+    this.tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run.finally(() => {
+      this.pending--;
+    });
+  }
+
+  async changedSettings(): Promise<Map<string, string>> {
+    const r = await this.session.queryAsync(
+      'SELECT name, value FROM system.settings WHERE changed',
+      { format: 'JSONEachRow' },
+    );
+    const out = new Map<string, string>();
+    for (const line of r.text().split('\n')) {
+      if (!line) continue;
+      const row = JSON.parse(line) as { name: string; value: string };
+      out.set(row.name, row.value);
+    }
+    return out;
+  }
+
+  /** Puts every setting back to what it was when the lane opened. */
+  async restoreSettings(): Promise<void> {
+    const now = await this.changedSettings();
+    const stmts: string[] = [];
+    for (const [name, value] of now) {
+      const base = this.baseline.get(name);
+      if (base === undefined) stmts.push(`SET ${name} = DEFAULT`);
+      else if (base !== value) stmts.push(`SET ${name} = ${sqlString(base)}`);
+    }
+    for (const [name, base] of this.baseline) {
+      if (!now.has(name)) stmts.push(`SET ${name} = ${sqlString(base)}`);
+    }
+    if (stmts.length > 0) await this.session.queryAsync(stmts.join('; '), { format: 'TSV' });
+  }
+}
+
+export interface EngineOptions {
+  dataDir: string;
+  /** Connections for writers (requests are spread over them). */
+  writeLanes?: number;
+  /** Connections for read-only users and GET requests. */
+  readLanes?: number;
+}
+
+/** The engine with its pool of lanes. Create with {@link Engine.open}. */
+export class Engine {
+  private readonly writers: Lane[];
+  private readonly readers: Lane[];
+  readonly version: string;
+  readonly timezone: string;
+
+  private constructor(writers: Lane[], readers: Lane[], version: string, timezone: string) {
+    this.writers = writers;
+    this.readers = readers;
+    this.version = version;
+    this.timezone = timezone;
+  }
+
+  /** Opens the data directory. @throws when the directory is locked by another process. */
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const writers = Array.from(
+      { length: opts.writeLanes ?? 2 },
+      () => new Lane(opts.dataDir, SERVER_LIKE_ARGS),
+    );
+    const readers = Array.from(
+      { length: opts.readLanes ?? 1 },
+      () => new Lane(opts.dataDir, [...SERVER_LIKE_ARGS, '--readonly=1']),
+    );
+    for (const lane of [...writers, ...readers]) await lane.init();
+    const first = writers[0];
+    if (!first) throw new Error('the engine needs at least one write lane');
+    const info = await first.session.queryAsync('SELECT version(), timezone()', { format: 'TSV' });
+    const [version = 'unknown', timezone = 'UTC'] = info.text().trim().split('\t');
+    return new Engine(writers, readers, version, timezone);
+  }
+
+  private pick(readonly: boolean): Lane {
+    const lanes = readonly ? this.readers : this.writers;
+    let best = lanes[0];
+    for (const lane of lanes) if (best === undefined || lane.load < best.load) best = lane;
+    if (!best) throw new Error('no engine lane available');
+    return best;
+  }
+
+  /** Runs one request; @throws EngineError with the engine's code and message. */
+  execute(req: EngineRequest): Promise<EngineResult> {
+    const lane = this.pick(req.readonly);
+    return lane.enqueue(async () => {
+      try {
+        return await runOn(lane, req);
+      } catch (err) {
+        throw EngineError.from(err);
+      } finally {
+        if (req.settings.size > 0 || req.mutatesSession) {
+          await lane.restoreSettings().catch(() => undefined);
+        }
+      }
+    });
+  }
+
+  close(): void {
+    for (const lane of [...this.writers, ...this.readers]) lane.session.close();
+  }
+}
+
+/** `db.table` for chdb's raw insert, which takes plain identifiers only; else undefined. */
+function rawInsertTarget(table: string, database: string): string | undefined {
+  const parts = table.split('.').map((p) => (p.startsWith('`') && p.endsWith('`') ? p.slice(1, -1) : p));
+  const full = parts.length === 1 ? [database, ...parts] : parts;
+  return full.length === 2 && full.every((p) => /^[A-Za-z0-9_]+$/.test(p)) ? full.join('.') : undefined;
+}
+
+async function runOn(lane: Lane, req: EngineRequest): Promise<EngineResult> {
+  const prefix = [`USE ${sqlIdentifier(req.database)}`];
+  for (const [k, v] of req.settings) prefix.push(`SET ${k} = ${sqlString(v)}`);
+  const started = process.hrtime.bigint();
+
+  const ins = req.plainInsert;
+  const table = ins ? rawInsertTarget(ins.table, req.database) : undefined;
+  if (ins && table && req.body && RAW_INSERT_FORMATS.has(ins.format) && !req.params) {
+    await lane.session.queryAsync(prefix.join('; '), { format: 'TSV' });
+    const summary = await lane.session.insert({
+      table,
+      values: req.body,
+      format: ins.format as 'JSONEachRow',
+      ...(ins.columns ? { columns: ins.columns } : {}),
+    });
+    return {
+      body: new Uint8Array(0),
+      rowsRead: 0,
+      bytesRead: summary.bytesSent,
+      rowsWritten: summary.rowsWritten,
+      bytesWritten: summary.bytesWritten,
+      elapsedSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+    };
+  }
+
+  const statement = req.body && req.body.length > 0 ? `${req.sql}\n${req.body.toString('utf8')}` : req.sql;
+  const text = `${prefix.join('; ')}; ${statement}`;
+  const result = req.params
+    ? await lane.session.queryBindAsync(text, req.params, { format: req.format })
+    : await lane.session.queryAsync(text, { format: req.format });
+  return {
+    body: result.bytes(),
+    rowsRead: result.rowsRead,
+    bytesRead: result.bytesRead,
+    rowsWritten: 0,
+    bytesWritten: 0,
+    elapsedSeconds: result.elapsed,
+  };
+}
