@@ -1,0 +1,87 @@
+/**
+ * Starts the pipeline's own services (ingest endpoint, bridge, worker) as processes beside the
+ * local stack, wired to its endpoints, and waits until each answers /healthz.
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../services/shared/logger.ts';
+import { childEnv, REPO_ROOT } from './config.ts';
+import { freePorts } from './ports.ts';
+import { spawnManaged, type ManagedProcess } from './process.ts';
+import type { StackEndpoints } from './stack.ts';
+import { waitFor } from './wait.ts';
+
+export interface PipelineServices {
+  processes: ManagedProcess[];
+  ingestUrl: string;
+  ingestToken: string;
+  health: Record<string, string>;
+}
+
+/** A random bearer token for the local ingest endpoint. */
+export function localIngestToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/**
+ * Starts ingest-http, bridge and worker. @throws (after stopping them) when one exits or does not
+ * answer /healthz within 90 s; the error carries the end of its log.
+ */
+export async function startPipelineServices(opts: {
+  stateDir: string;
+  endpoints: StackEndpoints;
+  log: Logger;
+  ingestToken?: string;
+  ingestPort?: number;
+}): Promise<PipelineServices> {
+  const [ingestPort = 0, bridgeHealth = 0, workerHealth = 0] = await freePorts(3);
+  const port = opts.ingestPort ?? ingestPort;
+  const token = opts.ingestToken ?? localIngestToken();
+  const e = opts.endpoints;
+  const common = {
+    KAFKA_BROKERS: e.kafka.brokers,
+    TEMPORAL_ADDRESS: e.temporal.address,
+    TEMPORAL_NAMESPACE: e.temporal.namespace,
+    CLICKHOUSE_URL: e.clickhouse.url,
+    CLICKHOUSE_DATABASE: e.clickhouse.database,
+  };
+  const specs: { name: string; entry: string; env: Record<string, string>; health: string }[] = [
+    { name: 'ingest-http', entry: 'services/ingest-http/main.ts', env: { INGEST_PORT: String(port), INGEST_TOKEN: token }, health: `http://127.0.0.1:${port}/healthz` },
+    { name: 'bridge', entry: 'services/bridge/main.ts', env: { HEALTH_PORT: String(bridgeHealth) }, health: `http://127.0.0.1:${bridgeHealth}/healthz` },
+    { name: 'worker', entry: 'services/worker/main.ts', env: { HEALTH_PORT: String(workerHealth) }, health: `http://127.0.0.1:${workerHealth}/healthz` },
+  ];
+  const processes: ManagedProcess[] = [];
+  try {
+    for (const s of specs) {
+      processes.push(
+        spawnManaged(s.name, process.execPath, [path.join(REPO_ROOT, s.entry)], {
+          cwd: REPO_ROOT,
+          logFile: path.join(opts.stateDir, 'logs', `${s.name}.log`),
+          log: opts.log,
+          env: childEnv({ ...common, ...s.env }),
+        }),
+      );
+    }
+    await Promise.all(
+      specs.map((s, i) =>
+        waitFor(async () => ((await fetch(s.health)).ok ? true : undefined), {
+          what: `${s.name} to answer ${s.health}`,
+          timeoutMs: 90_000,
+          abortIf: () => {
+            const p = processes[i];
+            return p?.exitStatus() ? `${s.name} exited; its log ends with:\n${p.tail(20)}` : undefined;
+          },
+        }),
+      ),
+    );
+  } catch (err) {
+    await Promise.all(processes.map((p) => p.stop()));
+    throw err;
+  }
+  return {
+    processes,
+    ingestUrl: `http://127.0.0.1:${port}`,
+    ingestToken: token,
+    health: Object.fromEntries(specs.map((s) => [s.name, s.health])),
+  };
+}

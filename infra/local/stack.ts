@@ -1,0 +1,241 @@
+/**
+ * The local stack: Kafka (KRaft), the Temporal dev server and ClickHouse (chdb behind the HTTP
+ * interface) as plain processes on free loopback ports, with the project's topics and
+ * ClickHouse migrations applied. Used by the CLI (`influence stack up|down|status`) and by the
+ * test global setup alike. Each of KAFKA_BROKERS, TEMPORAL_ADDRESS and CLICKHOUSE_URL, when set,
+ * replaces that part with an external one.
+ *
+ * A stack records itself in `<stateDir>/stack.json` (endpoints, process ids, log files), which
+ * `stack status` and `stack down` read, so a detached stack can be stopped from another shell.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../../services/shared/logger.ts';
+import { createKafka, ensureTopics } from '../../services/shared/kafka.ts';
+import { TOPICS } from '../../schemas/topics.ts';
+import { migrate } from '../clickhouse/migrate.ts';
+import type { StackConfig } from './config.ts';
+import { ensureKafkaInstall, startKafka } from './kafka.ts';
+import { ensureTemporalBinary, startTemporal } from './temporal.ts';
+import { startClickHouse } from './clickhouse.ts';
+import { isAlive, killGroup, type ManagedProcess } from './process.ts';
+
+/** The ClickHouse database the pipeline writes to, unless CLICKHOUSE_DATABASE says otherwise. */
+export const DEFAULT_DATABASE = 'influence';
+
+export const StackEndpoints = z.object({
+  kafka: z.object({ brokers: z.string(), external: z.boolean() }),
+  temporal: z.object({
+    address: z.string(),
+    namespace: z.string(),
+    ui: z.string().nullable(),
+    external: z.boolean(),
+  }),
+  clickhouse: z.object({
+    /** The HTTP endpoint without credentials. */
+    endpoint: z.string(),
+    /** With the writer's credentials: for services only. */
+    url: z.string(),
+    /** With the read-only analyst's credentials. */
+    analyst_url: z.string().nullable(),
+    database: z.string(),
+    external: z.boolean(),
+  }),
+});
+export type StackEndpoints = z.infer<typeof StackEndpoints>;
+
+const StackState = z.object({
+  version: z.literal(1),
+  started_at: z.string(),
+  supervisor_pid: z.number(),
+  detached: z.boolean(),
+  endpoints: StackEndpoints,
+  processes: z.array(z.object({ name: z.string(), pid: z.number(), log_file: z.string() })),
+  /** The ingest endpoint and its bearer token, once the pipeline services run. */
+  ingest: z.object({ url: z.string(), token: z.string() }).optional(),
+});
+export type StackState = z.infer<typeof StackState>;
+
+export interface RunningStack {
+  endpoints: StackEndpoints;
+  stateDir: string;
+  processes: ManagedProcess[];
+  /** Stops every process this stack started; logs stay in `<stateDir>/logs`. */
+  stop(): Promise<void>;
+  /** Lets the calling process exit while the stack runs on. */
+  detach(): void;
+}
+
+export interface StartStackOptions {
+  cfg: StackConfig;
+  log: Logger;
+  /** Where this stack keeps data and logs (default: cfg.stateDir). */
+  stateDir?: string;
+  /** Serve the Temporal Web UI (for people; tests run headless). */
+  ui?: boolean;
+  /** Keep Temporal's state in this SQLite file so it survives a restart. */
+  temporalDbFile?: string;
+  database?: string;
+  detached?: boolean;
+}
+
+function stateFile(stateDir: string): string {
+  return path.join(stateDir, 'stack.json');
+}
+
+/** The recorded stack in `stateDir`, if any (whether or not its processes still run). */
+export function readStackState(stateDir: string): StackState | undefined {
+  const file = stateFile(stateDir);
+  if (!existsSync(file)) return undefined;
+  const parsed = StackState.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** True when some process of the recorded stack is still running. */
+export function stackIsRunning(state: StackState): boolean {
+  return state.processes.some((p) => isAlive(p.pid));
+}
+
+/**
+ * Starts what is not external, in parallel, then creates the topics and applies the ClickHouse
+ * migrations. @throws (after stopping whatever it started) when a part cannot be installed or
+ * does not become ready; the message says what to do.
+ */
+export async function startStack(opts: StartStackOptions): Promise<RunningStack> {
+  const { cfg, log } = opts;
+  const stateDir = path.resolve(opts.stateDir ?? cfg.stateDir);
+  const prior = readStackState(stateDir);
+  if (prior && stackIsRunning(prior)) {
+    throw new Error(
+      `a stack is already running from ${stateDir} (pids ${prior.processes.map((p) => p.pid).join(', ')}); ` +
+        'stop it with `npx influence stack down` or use another INFLUENCE_STATE_DIR',
+    );
+  }
+  mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
+  const database = opts.database ?? DEFAULT_DATABASE;
+  const processes: ManagedProcess[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all([...processes].reverse().map((p) => p.stop()));
+  };
+
+  try {
+    // Installs first (jars, binary), in parallel: they are the slow part of a first run.
+    const [kafkaInstall] = await Promise.all([
+      cfg.KAFKA_BROKERS ? undefined : ensureKafkaInstall(cfg, log),
+      cfg.TEMPORAL_ADDRESS ? undefined : ensureTemporalBinary(cfg, log),
+    ]);
+    void kafkaInstall;
+
+    const [kafka, temporal, clickhouse] = await Promise.all([
+      cfg.KAFKA_BROKERS
+        ? undefined
+        : startKafka({ cfg, stateDir, log }).then((k) => (processes.push(k.process), k)),
+      cfg.TEMPORAL_ADDRESS
+        ? undefined
+        : startTemporal({
+            cfg,
+            stateDir,
+            log,
+            ui: opts.ui ?? false,
+            ...(opts.temporalDbFile ? { dbFilename: opts.temporalDbFile } : {}),
+          }).then((t) => (processes.push(t.process), t)),
+      cfg.CLICKHOUSE_URL
+        ? undefined
+        : startClickHouse({ stateDir, log }).then((c) => (processes.push(c.process), c)),
+    ]);
+
+    const endpoints: StackEndpoints = {
+      kafka: { brokers: kafka?.brokers ?? (cfg.KAFKA_BROKERS ?? []).join(','), external: !kafka },
+      temporal: {
+        address: temporal?.address ?? cfg.TEMPORAL_ADDRESS ?? '',
+        namespace: temporal ? temporal.namespace : cfg.TEMPORAL_NAMESPACE,
+        ui: temporal?.uiUrl ?? null,
+        external: !temporal,
+      },
+      clickhouse: {
+        endpoint: clickhouse?.endpoint ?? withoutCredentials(cfg.CLICKHOUSE_URL ?? ''),
+        url: clickhouse?.url ?? cfg.CLICKHOUSE_URL ?? '',
+        analyst_url: clickhouse?.analystUrl ?? null,
+        database,
+        external: !clickhouse,
+      },
+    };
+
+    const admin = createKafka({ brokers: endpoints.kafka.brokers.split(','), clientId: 'influence-stack', log }).admin();
+    await admin.connect();
+    try {
+      const created = await ensureTopics(admin, TOPICS);
+      if (created.length > 0) log.info({ topics: created.length }, 'topics created');
+    } finally {
+      await admin.disconnect();
+    }
+    await migrate({ url: endpoints.clickhouse.url, database, log });
+
+    const state: StackState = {
+      version: 1,
+      started_at: new Date().toISOString(),
+      supervisor_pid: process.pid,
+      detached: opts.detached ?? false,
+      endpoints,
+      processes: processes.map((p) => ({ name: p.name, pid: p.pid, log_file: p.logFile })),
+    };
+    writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+    log.info({ stateDir }, 'stack ready');
+
+    return {
+      endpoints,
+      stateDir,
+      processes,
+      async stop() {
+        await stopAll();
+        rmSync(stateFile(stateDir), { force: true });
+      },
+      detach() {
+        for (const p of processes) p.detach();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/**
+ * Stops the stack recorded in `stateDir` (from any process): every process group gets SIGTERM,
+ * then SIGKILL after `graceMs`. Logs stay. Returns the processes it stopped.
+ */
+export async function stopRecordedStack(stateDir: string, graceMs = 15_000): Promise<string[]> {
+  const state = readStackState(stateDir);
+  if (!state) return [];
+  const stopped: string[] = [];
+  await Promise.all(
+    state.processes.map(async (p) => {
+      if (isAlive(p.pid)) stopped.push(`${p.name} (${p.pid})`);
+      await killGroup(p.pid, graceMs);
+    }),
+  );
+  rmSync(stateFile(stateDir), { force: true });
+  return stopped;
+}
+
+/** Adds processes to the recorded stack (the pipeline services started after the infrastructure). */
+export function recordProcesses(
+  stateDir: string,
+  procs: readonly ManagedProcess[],
+  ingest?: { url: string; token: string },
+): void {
+  const state = readStackState(stateDir);
+  if (!state) throw new Error(`no stack is recorded in ${stateDir}`);
+  state.processes.push(...procs.map((p) => ({ name: p.name, pid: p.pid, log_file: p.logFile })));
+  if (ingest) state.ingest = ingest;
+  writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+
+function withoutCredentials(url: string): string {
+  if (!url) return '';
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString().replace(/\/$/, '');
+}

@@ -1,0 +1,71 @@
+/**
+ * Every Kafka topic of the pipeline, its key and what it carries. Dashboards and services take
+ * names from here only. Raw topics are keyed by the entity whose events must stay in order.
+ */
+
+/** The event types the pipeline ingests. */
+export const EVENT_TYPES = ['donation', 'payout', 'ad', 'post', 'signup', 'contact'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface TopicSpec {
+  name: string;
+  /** What the Kafka key is, for consumers that rely on per-key order. */
+  key: string;
+  description: string;
+  partitions: number;
+}
+
+const RAW_KEYS: Record<EventType, string> = {
+  donation: 'recipient committee id',
+  payout: 'paying committee or sponsor id',
+  ad: 'platform:ad id',
+  post: 'platform:account id',
+  signup: 'petition id',
+  contact: 'campaign id',
+};
+
+/** `influence.raw.<type>.v1`: validated events exactly as ingested. */
+export function rawTopic(type: EventType): string {
+  return `influence.raw.${type}.v1`;
+}
+
+/** `influence.enriched.<type>.v1`: events after enrichment, for dashboards. */
+export function enrichedTopic(type: EventType): string {
+  return `influence.enriched.${type}.v1`;
+}
+
+export const DLQ_TOPIC = 'influence.dlq.v1';
+export const CORRELATIONS_TOPIC = 'influence.correlations.v1';
+
+/** Every topic with its key; `stack up` and tests create these. */
+export const TOPICS: readonly TopicSpec[] = [
+  ...EVENT_TYPES.map((t) => ({
+    name: rawTopic(t),
+    key: RAW_KEYS[t],
+    description: `Validated ${t} events as ingested (envelope + payload).`,
+    partitions: 3,
+  })),
+  ...EVENT_TYPES.map((t) => ({
+    name: enrichedTopic(t),
+    key: RAW_KEYS[t],
+    description: `Enriched ${t} events for dashboards.`,
+    partitions: 3,
+  })),
+  {
+    name: CORRELATIONS_TOPIC,
+    key: 'sponsor or committee id',
+    description: 'Correlation records: contradictory messaging, funding flows, funnel and lift.',
+    partitions: 3,
+  },
+  {
+    name: DLQ_TOPIC,
+    key: 'the original record key, or the source name',
+    description: 'Records that could not be processed, with reason, step, position and raw bytes.',
+    partitions: 1,
+  },
+];
+
+/** Consumer group of a service on a topic: `<service>.<topic>`. */
+export function consumerGroup(service: string, topic: string): string {
+  return `${service}.${topic}`;
+}

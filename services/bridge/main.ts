@@ -1,0 +1,39 @@
+/** Process entry of the bridge (raw topics → Temporal). */
+import { z } from 'zod';
+import { loadConfigOrExit } from '../shared/config.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createKafka } from '../shared/kafka.ts';
+import { DlqPublisher } from '../shared/dlq.ts';
+import { onShutdown, startHealthServer } from '../shared/health.ts';
+import { commonShape, kafkaShape, temporalShape } from '../shared/service-config.ts';
+import { connectTemporal } from '../shared/temporal.ts';
+import { startBridge } from './raw.consumer.ts';
+
+const cfg = loadConfigOrExit({
+  ...kafkaShape,
+  ...temporalShape,
+  ...commonShape,
+  BRIDGE_GROUP_ID: z.string().min(1).default('bridge.raw'),
+  BRIDGE_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+const log = createLogger('bridge');
+const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'bridge', log });
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+await producer.connect();
+const temporal = await connectTemporal({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE });
+const bridge = await startBridge({
+  kafka,
+  temporal,
+  dlq: new DlqPublisher(producer, 'bridge'),
+  log,
+  groupId: cfg.BRIDGE_GROUP_ID,
+  maxBatchEvents: cfg.BRIDGE_MAX_BATCH_EVENTS,
+});
+const health = await startHealthServer(cfg.HEALTH_PORT, () => ({ ready: true, detail: bridge.stats() }));
+log.info({ ready: true, health: health.port }, 'bridge running');
+onShutdown(log, async () => {
+  await bridge.stop();
+  await producer.disconnect();
+  await temporal.connection.close();
+  await health.close();
+});

@@ -1,0 +1,207 @@
+/**
+ * The bridge: consumes raw topics in batches per partition and hands each batch to Temporal as
+ * an ingestBatch workflow whose id is derived from topic, partition and offset range, so a
+ * redelivered batch is not processed twice. Offsets are committed only once Temporal owns the
+ * batch (the start was acknowledged, or the workflow already existed). Records that are not
+ * valid events go to the DLQ, and their offsets are committed after the DLQ write.
+ */
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { EVENT_SPECS } from '../../schemas/events/index.ts';
+import { EnvelopeFieldsV1 } from '../../schemas/envelope.ts';
+import { EVENT_TYPES, rawTopic } from '../../schemas/topics.ts';
+import type { RawEventRow } from '../../workflows/ingest-batch/activity-contracts.ts';
+import { ingestBatchWorkflowId, type IngestBatchInput } from '../../workflows/ingest-batch/input.ts';
+import { BATCH_STATE, EVENT_TYPE, SOURCE } from '../../workflows/search-attributes.ts';
+import type { DeadLetter, DlqPublisher } from '../shared/dlq.ts';
+import { headersToStrings } from '../shared/dlq.ts';
+import type { Logger } from '../shared/logger.ts';
+import { INGEST_TASK_QUEUE } from '../shared/temporal.ts';
+
+export interface BridgeOptions {
+  kafka: Kafka;
+  temporal: Client;
+  dlq: DlqPublisher;
+  log: Logger;
+  groupId: string;
+  topics?: readonly string[];
+  /** Most events handed to one workflow (keeps Temporal payloads well under 2 MB). */
+  maxBatchEvents?: number;
+  /** Most payload bytes handed to one workflow. */
+  maxBatchBytes?: number;
+  /** Start from the earliest offset when the group has none committed. */
+  fromBeginning?: boolean;
+  taskQueue?: string;
+}
+
+/** ClickHouse DateTime64 text for an ISO instant. */
+function chTime(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+type Decoded = { ok: true; row: RawEventRow } | { ok: false; letter: DeadLetter };
+
+/** Validates one raw-topic message against its event schema and turns it into a row. */
+export function decodeRawMessage(topic: string, partition: number, message: KafkaMessage): Decoded {
+  const raw = message.value ?? Buffer.alloc(0);
+  const fail = (reason: DeadLetter['reason'], detail: string): Decoded => ({
+    ok: false,
+    letter: {
+      reason,
+      detail,
+      step: 'bridge:decode',
+      source: topic,
+      position: message.offset,
+      partition,
+      key: message.key?.toString('utf8') ?? null,
+      headers: headersToStrings(message.headers),
+      raw,
+    },
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return fail('parse_error', `not JSON: ${(err as Error).message}`);
+  }
+  const head = EnvelopeFieldsV1.safeParse(json);
+  if (!head.success) return fail('schema_invalid', JSON.stringify(head.error.issues));
+  const spec = EVENT_SPECS[head.data.type];
+  if (!spec) return fail('unknown_type', `no schema registered for type ${head.data.type}`);
+  const full = spec.envelope.safeParse(json);
+  if (!full.success) return fail('schema_invalid', JSON.stringify(full.error.issues));
+  const e = full.data as EnvelopeFieldsV1 & { payload: unknown };
+  return {
+    ok: true,
+    row: {
+      event_id: e.event_id,
+      type: e.type,
+      schema_version: e.schema_version,
+      source: e.source,
+      source_record_id: e.source_record_id,
+      occurred_at: chTime(e.occurred_at),
+      ingested_at: chTime(e.ingested_at),
+      payload: JSON.stringify(e.payload),
+      kafka_topic: topic,
+      kafka_partition: partition,
+      kafka_offset: message.offset,
+      workflow_id: '',
+    },
+  };
+}
+
+/** Splits a partition's messages into chunks bounded by count and bytes, in offset order. */
+export function chunkMessages(
+  messages: readonly KafkaMessage[],
+  maxEvents: number,
+  maxBytes: number,
+): KafkaMessage[][] {
+  const chunks: KafkaMessage[][] = [];
+  let current: KafkaMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = m.value?.length ?? 0;
+    if (current.length > 0 && (current.length >= maxEvents || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** A running bridge; `stop()` leaves the group after the batch in hand is handed over. */
+export interface RunningBridge {
+  consumer: Consumer;
+  stop(): Promise<void>;
+  /** Batches handed to Temporal since start (new or already owned). */
+  stats(): { batches: number; events: number; deadLettered: number; alreadyOwned: number };
+}
+
+/** Starts consuming. Resolves once the consumer has joined its group and is running. */
+export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
+  const log = opts.log.child({ module: 'bridge' });
+  const topics = opts.topics ?? EVENT_TYPES.map(rawTopic);
+  const maxEvents = opts.maxBatchEvents ?? 500;
+  const maxBytes = opts.maxBatchBytes ?? 512 * 1024;
+  const taskQueue = opts.taskQueue ?? INGEST_TASK_QUEUE;
+  const stats = { batches: 0, events: 0, deadLettered: 0, alreadyOwned: 0 };
+  const consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+  });
+
+  async function handOver(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
+    const first = chunk[0]?.offset ?? '0';
+    const last = chunk[chunk.length - 1]?.offset ?? first;
+    const workflowId = ingestBatchWorkflowId(topic, partition, first, last);
+    const rows: RawEventRow[] = [];
+    const letters: DeadLetter[] = [];
+    for (const m of chunk) {
+      const d = decodeRawMessage(topic, partition, m);
+      if (d.ok) rows.push({ ...d.row, workflow_id: workflowId });
+      else letters.push(d.letter);
+    }
+    await opts.dlq.publish(letters);
+    stats.deadLettered += letters.length;
+    if (rows.length === 0) return;
+    const input: IngestBatchInput = { topic, partition, firstOffset: first, lastOffset: last, rows };
+    try {
+      await opts.temporal.workflow.start('ingestBatch', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        // A completed batch is never re-run; a failed one may be, once the cause is fixed.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [
+          { key: EVENT_TYPE, value: rows[0]?.type ?? 'unknown' },
+          { key: SOURCE, value: rows[0]?.source ?? 'unknown' },
+          { key: BATCH_STATE, value: 'started' },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      stats.alreadyOwned++;
+      log.debug({ workflowId }, 'batch already owned by Temporal');
+    }
+    stats.batches++;
+    stats.events += rows.length;
+  }
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (const chunk of chunkMessages(batch.messages, maxEvents, maxBytes)) {
+      if (!isRunning() || isStale()) return;
+      await handOver(batch.topic, batch.partition, chunk);
+      const last = chunk[chunk.length - 1];
+      if (!last) continue;
+      resolveOffset(last.offset);
+      // Temporal owns the batch now: commit past it.
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+      ]);
+      await heartbeat();
+    }
+  }
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: opts.fromBeginning ?? true });
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+  });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+  await joined;
+  log.info({ groupId: opts.groupId, topics }, 'bridge consuming');
+  return {
+    consumer,
+    stats: () => ({ ...stats }),
+    async stop() {
+      await consumer.disconnect();
+    },
+  };
+}

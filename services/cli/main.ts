@@ -1,0 +1,59 @@
+/**
+ * `influence`: the project's one command line. Results go to stdout, logs to stderr; every
+ * command has --help; exit codes: 0 ok, 1 failed, 2 usage, 3 no stack running, 78 bad config.
+ */
+import { ConfigError } from '../shared/config.ts';
+import { CliError, EXIT } from './context.ts';
+import { cliLogger } from './output.ts';
+import { stackCommand, STACK_HELP } from './commands/stack.ts';
+import { sqlCommand, SQL_HELP } from './commands/sql.ts';
+import { runCommand, RUN_HELP } from './commands/run.ts';
+
+const HELP = `influence-ledger — follow money and messages in election-influence campaigns
+
+Usage: influence <command> [options]
+
+Commands:
+  run                 the main job: stack + pipeline + bundled sample + report
+  stack up|down|status  the local stack (Kafka, Temporal, ClickHouse) as processes
+  sql "<query>"       run SQL on the stack's ClickHouse (read-only analyst by default)
+
+Run \`influence <command> --help\` for a command's options.`;
+
+const commands: Record<string, { run: (argv: string[], log: ReturnType<typeof cliLogger>) => Promise<number>; help: string }> = {
+  run: { run: runCommand, help: RUN_HELP },
+  stack: { run: stackCommand, help: STACK_HELP },
+  sql: { run: sqlCommand, help: SQL_HELP },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`unknown command "${name}"\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  return command.run(rest, cliLogger());
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof CliError) {
+    process.stderr.write(`influence: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else if (err instanceof ConfigError) {
+    process.stderr.write(`influence: ${err.message}\n`);
+    process.exitCode = EXIT.config;
+  } else if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`influence: ${err.message}\n`);
+    process.exitCode = EXIT.usage;
+  } else {
+    process.stderr.write(`influence: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT.failed;
+  }
+}

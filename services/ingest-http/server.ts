@@ -1,0 +1,146 @@
+/**
+ * The ingest HTTP endpoint (webhook): `POST /v1/events/<type>` with a JSON submission
+ * `{ source, source_record_id, occurred_at, payload }` and `Authorization: Bearer <token>`.
+ * A valid event is completed (deterministic event_id, ingested_at) and published to its raw
+ * topic, keyed by its entity; 202 answers once Kafka acknowledged it. An invalid one is written
+ * to the DLQ with its reason and raw bytes and answered 422 with the issues.
+ */
+import http from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Producer } from 'kafkajs';
+import { SubmissionV1 } from '../../schemas/envelope.ts';
+import { EVENT_SPECS } from '../../schemas/events/index.ts';
+import { EVENT_TYPES, rawTopic, type EventType } from '../../schemas/topics.ts';
+import type { DeadLetter, DlqPublisher } from '../shared/dlq.ts';
+import { eventId } from '../shared/event-id.ts';
+import type { Logger } from '../shared/logger.ts';
+
+export interface IngestServerOptions {
+  producer: Producer;
+  dlq: DlqPublisher;
+  /** Bearer token callers must present. */
+  token: string;
+  log: Logger;
+  maxBodyBytes?: number;
+  now?: () => Date;
+}
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function tokenMatches(expected: string, header: string | undefined): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const a = createHash('sha256').update(header.slice(7)).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The outcome of validating one submission. */
+export type Validation =
+  | { ok: true; topic: string; key: string; value: string; eventId: string }
+  | { ok: false; reason: DeadLetter['reason']; detail: string };
+
+/** Validates a submission of `type` and builds the Kafka record. Pure; exported for unit tests. */
+export function validateSubmission(type: string, raw: Buffer, now: Date): Validation {
+  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
+    return { ok: false, reason: 'unknown_type', detail: `unknown event type ${type}; expected one of ${EVENT_TYPES.join(', ')}` };
+  }
+  const spec = EVENT_SPECS[type as EventType];
+  if (!spec) return { ok: false, reason: 'unknown_type', detail: `event type ${type} is not accepted over HTTP yet` };
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch (err) {
+    return { ok: false, reason: 'parse_error', detail: `body is not UTF-8 JSON: ${(err as Error).message}` };
+  }
+  const sub = SubmissionV1.safeParse(json);
+  if (!sub.success) return { ok: false, reason: 'schema_invalid', detail: JSON.stringify(sub.error.issues) };
+  const event = {
+    event_id: eventId(sub.data.source, sub.data.source_record_id, spec.schema_version),
+    type,
+    schema_version: spec.schema_version,
+    source: sub.data.source,
+    source_record_id: sub.data.source_record_id,
+    occurred_at: sub.data.occurred_at,
+    ingested_at: now.toISOString(),
+    payload: sub.data.payload,
+  };
+  const parsed = spec.envelope.safeParse(event);
+  if (!parsed.success) return { ok: false, reason: 'schema_invalid', detail: JSON.stringify(parsed.error.issues) };
+  return {
+    ok: true,
+    topic: rawTopic(type as EventType),
+    key: spec.key(parsed.data),
+    value: JSON.stringify(parsed.data),
+    eventId: event.event_id,
+  };
+}
+
+/** Creates the server (not yet listening). */
+export function createIngestServer(opts: IngestServerOptions): http.Server {
+  const log = opts.log.child({ module: 'ingest-http' });
+  const limit = opts.maxBodyBytes ?? 1024 * 1024;
+  const now = opts.now ?? (() => new Date());
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      send(res, 200, { status: 'ok' });
+      return;
+    }
+    const m = /^\/v1\/events\/([a-z_]+)$/.exec(url.pathname);
+    if (!m?.[1]) throw new HttpError(404, 'not found; POST /v1/events/<type>');
+    if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+    if (!tokenMatches(opts.token, req.headers.authorization)) {
+      throw new HttpError(401, 'missing or wrong bearer token');
+    }
+    const type = m[1];
+    const raw = await readBody(req, limit);
+    const v = validateSubmission(type, raw, now());
+    if (!v.ok) {
+      await opts.dlq.publish([
+        { reason: v.reason, detail: v.detail, step: 'ingest-http', source: `http:${url.pathname}`, position: null, raw },
+      ]);
+      log.info({ type, reason: v.reason }, 'submission dead-lettered');
+      send(res, 422, { error: v.reason, detail: v.detail, dead_lettered: true });
+      return;
+    }
+    await opts.producer.send({ topic: v.topic, acks: -1, messages: [{ key: v.key, value: v.value }] });
+    send(res, 202, { event_id: v.eventId, topic: v.topic });
+  }
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        send(res, err.status, { error: err.message });
+        return;
+      }
+      log.error({ err }, 'ingest request failed');
+      send(res, 503, { error: 'could not publish; retry later' });
+    });
+  });
+}

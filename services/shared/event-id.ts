@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The deterministic event id: the first 128 bits of SHA-256 over source, source record id and
+ * schema version, as 32 hex characters. Re-importing a record gives the same id.
+ */
+export function eventId(source: string, sourceRecordId: string, schemaVersion: number): string {
+  return createHash('sha256')
+    .update(`${source}\u0000${sourceRecordId}\u0000v${schemaVersion}`)
+    .digest('hex')
+    .slice(0, 32);
+}

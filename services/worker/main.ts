@@ -1,0 +1,37 @@
+/** Process entry of the Temporal worker. */
+import { loadConfigOrExit } from '../shared/config.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createKafka } from '../shared/kafka.ts';
+import { createClickHouse } from '../shared/clickhouse.ts';
+import { DlqPublisher } from '../shared/dlq.ts';
+import { onShutdown, startHealthServer } from '../shared/health.ts';
+import { clickhouseShape, commonShape, kafkaShape, temporalShape } from '../shared/service-config.ts';
+import { createIngestWorker } from './worker.ts';
+
+const cfg = loadConfigOrExit({ ...kafkaShape, ...temporalShape, ...clickhouseShape, ...commonShape });
+const log = createLogger('worker');
+const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'worker', log });
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+await producer.connect();
+const clickhouse = createClickHouse({ url: cfg.CLICKHOUSE_URL, database: cfg.CLICKHOUSE_DATABASE, log });
+const worker = await createIngestWorker({
+  address: cfg.TEMPORAL_ADDRESS,
+  namespace: cfg.TEMPORAL_NAMESPACE,
+  clickhouse,
+  dlq: new DlqPublisher(producer, 'worker'),
+  log,
+});
+const health = await startHealthServer(cfg.HEALTH_PORT, () => ({ ready: worker.worker.getState() === 'RUNNING' }));
+const running = worker.run();
+log.info({ ready: true, health: health.port }, 'worker running');
+onShutdown(log, async () => {
+  worker.shutdown();
+  await running;
+  await producer.disconnect();
+  await clickhouse.close();
+  await health.close();
+});
+running.catch((err: unknown) => {
+  log.fatal({ err }, 'worker failed');
+  process.exit(1);
+});

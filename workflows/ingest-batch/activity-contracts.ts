@@ -1,0 +1,43 @@
+/**
+ * What the ingest-batch workflow asks of its activities. Implementations live with the worker
+ * (services/worker/activities); workflows import this file for types only.
+ */
+
+/** One raw event as it is stored in ClickHouse `raw_events`. */
+export interface RawEventRow {
+  event_id: string;
+  type: string;
+  schema_version: number;
+  source: string;
+  source_record_id: string;
+  /** `YYYY-MM-DD hh:mm:ss.sss` in UTC, as ClickHouse DateTime64 reads it. */
+  occurred_at: string;
+  ingested_at: string;
+  /** The payload as JSON text. */
+  payload: string;
+  kafka_topic: string;
+  kafka_partition: number;
+  kafka_offset: string;
+  workflow_id: string;
+}
+
+export interface InsertRawEventsInput {
+  rows: RawEventRow[];
+  /** Makes a retried insert of the same rows a no-op in ClickHouse. */
+  dedupToken: string;
+}
+
+export interface InsertRawEventsResult {
+  inserted: number;
+  /** Rows the database refused as invalid; each was written to the DLQ. */
+  deadLettered: number;
+}
+
+export interface IngestActivities {
+  /**
+   * Inserts the rows idempotently. A batch the database rejects as invalid is retried row by
+   * row and the rows it still rejects go to the DLQ (failure type `InsertRejected` is never
+   * thrown for a whole batch). Throws a retriable failure when ClickHouse is unreachable.
+   */
+  insertRawEvents(input: InsertRawEventsInput): Promise<InsertRawEventsResult>;
+}
