@@ -12,7 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
     },
   },
   {
@@ -24,8 +27,23 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'Workflow code must be deterministic: no Node builtins.' },
-            { group: ['kafkajs', '@clickhouse/*', 'chdb', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow code must not do I/O; use an activity.' },
-            { group: ['**/services/**', '**/infra/**'], message: 'Workflows import only schemas/ and activity contracts.', allowTypeImports: true },
+            {
+              group: [
+                'kafkajs',
+                '@clickhouse/*',
+                'chdb',
+                'pino',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Workflow code must not do I/O; use an activity.',
+            },
+            {
+              group: ['**/services/**', '**/infra/**'],
+              message: 'Workflows import only schemas/ and activity contracts.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],
@@ -37,12 +55,32 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', '**/services/**', '**/workflows/**', '**/infra/**', 'kafkajs', '@temporalio/*', '@clickhouse/*'], message: 'schemas/ imports only zod.' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                '**/services/**',
+                '**/workflows/**',
+                '**/infra/**',
+                'kafkajs',
+                '@temporalio/*',
+                '@clickhouse/*',
+              ],
+              message: 'schemas/ imports only zod.',
+            },
+          ],
+        },
       ],
     },
   },
   {
-    files: ['eslint.config.js'],
+    // Plain JavaScript that runs before the TypeScript toolchain is installed.
+    files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', Buffer: 'readonly' },
+    },
   },
 );

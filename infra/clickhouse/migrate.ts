@@ -88,7 +88,9 @@ async function applyAll(client: ClickHouseClient, database: string, log: Logger)
     query: `SELECT version, checksum FROM ${database}.schema_migrations FINAL`,
     format: 'JSONEachRow',
   });
-  const applied = new Map((await rs.json<{ version: number; checksum: string }>()).map((r) => [Number(r.version), r.checksum]));
+  const applied = new Map(
+    (await rs.json<{ version: number; checksum: string }>()).map((r) => [Number(r.version), r.checksum]),
+  );
   const done: number[] = [];
   for (const m of loadMigrations()) {
     const prior = applied.get(m.version);

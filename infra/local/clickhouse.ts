@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../services/shared/logger.ts';
-import { childEnv, REPO_ROOT } from './config.ts';
+import { childEnv, nodeBinary, REPO_ROOT } from './config.ts';
 import { freePort } from './ports.ts';
 import { spawnManaged, type ManagedProcess } from './process.ts';
 import { waitFor } from './wait.ts';
@@ -48,7 +48,7 @@ export async function startClickHouse(opts: {
   const analystPassword = opts.analystPassword ?? localPassword();
   const analystUser = 'analyst';
   const entry = path.join(REPO_ROOT, 'infra', 'local', 'clickhouse', 'main.ts');
-  const proc = spawnManaged('clickhouse', process.execPath, [entry], {
+  const proc = spawnManaged('clickhouse', nodeBinary(), [entry], {
     cwd: REPO_ROOT,
     logFile: path.join(logs, 'clickhouse.log'),
     log: opts.log,
@@ -64,14 +64,17 @@ export async function startClickHouse(opts: {
   const auth = Buffer.from(`default:${defaultPassword}`).toString('base64');
   await waitFor(
     async () => {
-      const res = await fetch(`${endpoint}/?query=SELECT%201`, { headers: { Authorization: `Basic ${auth}` } });
+      const res = await fetch(`${endpoint}/?query=SELECT%201`, {
+        headers: { Authorization: `Basic ${auth}` },
+      });
       return res.ok && (await res.text()).trim() === '1' ? true : undefined;
     },
     {
       what: `ClickHouse (chdb) on ${endpoint}`,
       timeoutMs: 60_000,
       intervalMs: 100,
-      abortIf: () => (proc.exitStatus() ? `the process exited; its log ends with:\n${proc.tail(20)}` : undefined),
+      abortIf: () =>
+        proc.exitStatus() ? `the process exited; its log ends with:\n${proc.tail(20)}` : undefined,
     },
   );
   const withCreds = (user: string, pw: string): string => {

@@ -3,6 +3,7 @@
  * Each of KAFKA_BROKERS, TEMPORAL_ADDRESS and CLICKHOUSE_URL, when set, replaces that local part
  * with an external one.
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,4 +47,14 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
 /** A copy of the environment for a child process, with `extra` on top. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
+}
+
+/**
+ * The Node binary for the stack's own processes: the project's Node 24 (the `node`
+ * devDependency) when installed, else the running one. Child processes run TypeScript by type
+ * stripping, which needs Node 22.18 or newer.
+ */
+export function nodeBinary(): string {
+  const bundled = path.join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node');
+  return existsSync(bundled) ? bundled : process.execPath;
 }

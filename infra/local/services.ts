@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../services/shared/logger.ts';
-import { childEnv, REPO_ROOT } from './config.ts';
+import { childEnv, nodeBinary, REPO_ROOT } from './config.ts';
 import { freePorts } from './ports.ts';
 import { spawnManaged, type ManagedProcess } from './process.ts';
 import type { StackEndpoints } from './stack.ts';
@@ -46,15 +46,30 @@ export async function startPipelineServices(opts: {
     CLICKHOUSE_DATABASE: e.clickhouse.database,
   };
   const specs: { name: string; entry: string; env: Record<string, string>; health: string }[] = [
-    { name: 'ingest-http', entry: 'services/ingest-http/main.ts', env: { INGEST_PORT: String(port), INGEST_TOKEN: token }, health: `http://127.0.0.1:${port}/healthz` },
-    { name: 'bridge', entry: 'services/bridge/main.ts', env: { HEALTH_PORT: String(bridgeHealth) }, health: `http://127.0.0.1:${bridgeHealth}/healthz` },
-    { name: 'worker', entry: 'services/worker/main.ts', env: { HEALTH_PORT: String(workerHealth) }, health: `http://127.0.0.1:${workerHealth}/healthz` },
+    {
+      name: 'ingest-http',
+      entry: 'services/ingest-http/main.ts',
+      env: { INGEST_PORT: String(port), INGEST_TOKEN: token },
+      health: `http://127.0.0.1:${port}/healthz`,
+    },
+    {
+      name: 'bridge',
+      entry: 'services/bridge/main.ts',
+      env: { HEALTH_PORT: String(bridgeHealth) },
+      health: `http://127.0.0.1:${bridgeHealth}/healthz`,
+    },
+    {
+      name: 'worker',
+      entry: 'services/worker/main.ts',
+      env: { HEALTH_PORT: String(workerHealth) },
+      health: `http://127.0.0.1:${workerHealth}/healthz`,
+    },
   ];
   const processes: ManagedProcess[] = [];
   try {
     for (const s of specs) {
       processes.push(
-        spawnManaged(s.name, process.execPath, [path.join(REPO_ROOT, s.entry)], {
+        spawnManaged(s.name, nodeBinary(), [path.join(REPO_ROOT, s.entry)], {
           cwd: REPO_ROOT,
           logFile: path.join(opts.stateDir, 'logs', `${s.name}.log`),
           log: opts.log,

@@ -162,7 +162,11 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       },
     };
 
-    const admin = createKafka({ brokers: endpoints.kafka.brokers.split(','), clientId: 'influence-stack', log }).admin();
+    const admin = createKafka({
+      brokers: endpoints.kafka.brokers.split(','),
+      clientId: 'influence-stack',
+      log,
+    }).admin();
     await admin.connect();
     try {
       const created = await ensureTopics(admin, TOPICS);

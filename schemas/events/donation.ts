@@ -11,7 +11,10 @@ export const DonationPayloadV1 = z
     committee_id: z.string().regex(/^C\d{8}$/, 'expected an FEC committee id like C00879510'),
     contributor_name: z.string().min(1).max(256),
     contributor_state: z.string().length(2).optional(),
-    contributor_zip: z.string().regex(/^\d{5}(\d{4})?$/).optional(),
+    contributor_zip: z
+      .string()
+      .regex(/^\d{5}(\d{4})?$/)
+      .optional(),
     amount: DecimalString,
     currency: CurrencyCode.default('USD'),
     contributed_on: IsoDate,

@@ -25,7 +25,12 @@ function defineEvent<E extends z.ZodType, P extends z.ZodType>(spec: {
 }
 
 export const EVENT_SPECS: Partial<Record<EventType, EventSpec>> = {
-  donation: defineEvent({ type: 'donation', envelope: DonationV1, payload: DonationPayloadV1, key: donationKey }),
+  donation: defineEvent({
+    type: 'donation',
+    envelope: DonationV1,
+    payload: DonationPayloadV1,
+    key: donationKey,
+  }),
 };
 
 export { DonationV1, DonationPayloadV1 };

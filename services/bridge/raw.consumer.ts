@@ -1,6 +1,6 @@
 /**
  * The bridge: consumes raw topics in batches per partition and hands each batch to Temporal as
- * an ingestBatch workflow whose id is derived from topic, partition and offset range, so a
+ * an ingestBatch workflow whose id is derived from group, topic, partition and offset range, so a
  * redelivered batch is not processed twice. Offsets are committed only once Temporal owns the
  * batch (the start was acknowledged, or the workflow already existed). Records that are not
  * valid events go to the DLQ, and their offsets are committed after the DLQ write.
@@ -139,7 +139,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   async function handOver(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
     const first = chunk[0]?.offset ?? '0';
     const last = chunk[chunk.length - 1]?.offset ?? first;
-    const workflowId = ingestBatchWorkflowId(topic, partition, first, last);
+    const workflowId = ingestBatchWorkflowId(opts.groupId, topic, partition, first, last);
     const rows: RawEventRow[] = [];
     const letters: DeadLetter[] = [];
     for (const m of chunk) {
@@ -174,18 +174,19 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     stats.events += rows.length;
   }
 
-  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     for (const chunk of chunkMessages(batch.messages, maxEvents, maxBytes)) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       await handOver(batch.topic, batch.partition, chunk);
       const last = chunk[chunk.length - 1];
       if (!last) continue;
-      resolveOffset(last.offset);
+      payload.resolveOffset(last.offset);
       // Temporal owns the batch now: commit past it.
       await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
       ]);
-      await heartbeat();
+      await payload.heartbeat();
     }
   }
 

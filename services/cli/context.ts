@@ -40,7 +40,12 @@ export function currentEndpoints(cfg: StackConfig): StackEndpoints {
   if (cfg.CLICKHOUSE_URL || cfg.KAFKA_BROKERS || cfg.TEMPORAL_ADDRESS) {
     return {
       kafka: { brokers: (cfg.KAFKA_BROKERS ?? []).join(','), external: true },
-      temporal: { address: cfg.TEMPORAL_ADDRESS ?? '', namespace: cfg.TEMPORAL_NAMESPACE, ui: null, external: true },
+      temporal: {
+        address: cfg.TEMPORAL_ADDRESS ?? '',
+        namespace: cfg.TEMPORAL_NAMESPACE,
+        ui: null,
+        external: true,
+      },
       clickhouse: {
         endpoint: cfg.CLICKHOUSE_URL ?? '',
         url: cfg.CLICKHOUSE_URL ?? '',

@@ -20,7 +20,10 @@ Commands:
 
 Run \`influence <command> --help\` for a command's options.`;
 
-const commands: Record<string, { run: (argv: string[], log: ReturnType<typeof cliLogger>) => Promise<number>; help: string }> = {
+const commands: Record<
+  string,
+  { run: (argv: string[], log: ReturnType<typeof cliLogger>) => Promise<number>; help: string }
+> = {
   run: { run: runCommand, help: RUN_HELP },
   stack: { run: stackCommand, help: STACK_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },

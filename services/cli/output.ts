@@ -5,7 +5,8 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../shared/logger.ts';
 
-const useColour = (stream: NodeJS.WriteStream): boolean => Boolean(stream.isTTY) && !('NO_COLOR' in process.env);
+const useColour = (stream: NodeJS.WriteStream): boolean =>
+  Boolean(stream.isTTY) && !('NO_COLOR' in process.env);
 
 export function bold(text: string): string {
   return useColour(process.stdout) ? `\x1b[1m${text}\x1b[0m` : text;
@@ -20,7 +21,11 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
       .map((c, i) => (/^-?[\d.,]+$/.test(c) && i > 0 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [bold(line(cells[0] ?? [])), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  return [
+    bold(line(cells[0] ?? [])),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.slice(1).map(line),
+  ].join('\n');
 }
 
 /** A destination that prints pino lines as `time component: message` on a terminal. */
@@ -35,7 +40,10 @@ function humanStderr(): Writable {
           const who = [o['service'], o['module'], o['process']].filter(Boolean).join('/');
           const lvl = Number(o['level']);
           const tag = lvl >= 50 ? ' ERROR' : lvl >= 40 ? ' warn' : '';
-          const err = o['err'] && typeof o['err'] === 'object' ? ` — ${String((o['err'] as { message?: unknown }).message)}` : '';
+          const err =
+            o['err'] && typeof o['err'] === 'object'
+              ? ` — ${String((o['err'] as { message?: unknown }).message)}`
+              : '';
           process.stderr.write(`${time} ${who}${tag}: ${String(o['msg'])}${err}\n`);
         } catch {
           process.stderr.write(`${line}\n`);

@@ -20,7 +20,12 @@ const log = createLogger('ingest-http');
 const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ingest-http', log });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 await producer.connect();
-const server = createIngestServer({ producer, dlq: new DlqPublisher(producer, 'ingest-http'), token: cfg.INGEST_TOKEN, log });
+const server = createIngestServer({
+  producer,
+  dlq: new DlqPublisher(producer, 'ingest-http'),
+  token: cfg.INGEST_TOKEN,
+  log,
+});
 server.listen(cfg.INGEST_PORT, cfg.INGEST_HOST, () => {
   log.info({ ready: true, url: `http://${cfg.INGEST_HOST}:${cfg.INGEST_PORT}` }, 'ingest endpoint listening');
 });

@@ -67,10 +67,15 @@ export type Validation =
 /** Validates a submission of `type` and builds the Kafka record. Pure; exported for unit tests. */
 export function validateSubmission(type: string, raw: Buffer, now: Date): Validation {
   if (!(EVENT_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, reason: 'unknown_type', detail: `unknown event type ${type}; expected one of ${EVENT_TYPES.join(', ')}` };
+    return {
+      ok: false,
+      reason: 'unknown_type',
+      detail: `unknown event type ${type}; expected one of ${EVENT_TYPES.join(', ')}`,
+    };
   }
   const spec = EVENT_SPECS[type as EventType];
-  if (!spec) return { ok: false, reason: 'unknown_type', detail: `event type ${type} is not accepted over HTTP yet` };
+  if (!spec)
+    return { ok: false, reason: 'unknown_type', detail: `event type ${type} is not accepted over HTTP yet` };
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
@@ -90,7 +95,8 @@ export function validateSubmission(type: string, raw: Buffer, now: Date): Valida
     payload: sub.data.payload,
   };
   const parsed = spec.envelope.safeParse(event);
-  if (!parsed.success) return { ok: false, reason: 'schema_invalid', detail: JSON.stringify(parsed.error.issues) };
+  if (!parsed.success)
+    return { ok: false, reason: 'schema_invalid', detail: JSON.stringify(parsed.error.issues) };
   return {
     ok: true,
     topic: rawTopic(type as EventType),
@@ -123,7 +129,14 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
     const v = validateSubmission(type, raw, now());
     if (!v.ok) {
       await opts.dlq.publish([
-        { reason: v.reason, detail: v.detail, step: 'ingest-http', source: `http:${url.pathname}`, position: null, raw },
+        {
+          reason: v.reason,
+          detail: v.detail,
+          step: 'ingest-http',
+          source: `http:${url.pathname}`,
+          position: null,
+          raw,
+        },
       ]);
       log.info({ type, reason: v.reason }, 'submission dead-lettered');
       send(res, 422, { error: v.reason, detail: v.detail, dead_lettered: true });

@@ -2,7 +2,12 @@
  * @clickhouse/client set up the project's way: its logs routed into pino, and the settings the
  * pipeline relies on (synchronous inserts, 64-bit integers as strings) stated explicitly.
  */
-import { createClient, ClickHouseLogLevel, type ClickHouseClient, type Logger as ChLogger } from '@clickhouse/client';
+import {
+  createClient,
+  ClickHouseLogLevel,
+  type ClickHouseClient,
+  type Logger as ChLogger,
+} from '@clickhouse/client';
 import type { Logger } from './logger.ts';
 
 type LogParams = Parameters<ChLogger['info']>[0];
@@ -37,10 +42,16 @@ export function createClickHouse(opts: { url: string; log: Logger; database?: st
     ...(opts.database ? { database: opts.database } : {}),
     request_timeout: 120_000,
     clickhouse_settings: {
+      // Keeps long queries' connections alive through proxies (a real server sends progress headers).
+      send_progress_in_http_headers: 1,
+      http_headers_progress_interval_ms: '110000',
       async_insert: 0,
       output_format_json_quote_64bit_integers: 1,
     },
-    log: { LoggerClass: loggerClassFor(opts.log.child({ module: 'clickhouse-client' })), level: ClickHouseLogLevel.WARN },
+    log: {
+      LoggerClass: loggerClassFor(opts.log.child({ module: 'clickhouse-client' })),
+      level: ClickHouseLogLevel.WARN,
+    },
   });
 }
 

@@ -20,7 +20,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Comma-separated `host:port` list, e.g. `127.0.0.1:9092,127.0.0.1:9093`. */
 export const brokerList = z
   .string()
-  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b.length > 0),
+  )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1));
 
 /** An http(s) URL, optionally with user:password, as @clickhouse/client accepts it. */
@@ -56,9 +61,7 @@ export function parseConfig<S extends z.ZodRawShape>(
 ): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(withoutEmpty(env));
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-  );
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
 }
 
 /** Like {@link parseConfig} but prints every issue to stderr and exits 78 (EX_CONFIG). */

@@ -11,7 +11,10 @@ export interface HealthServer {
 }
 
 /** Listens on 127.0.0.1:`port` (0 = any free port). */
-export function startHealthServer(port: number, check: () => { ready: boolean; detail?: unknown }): Promise<HealthServer> {
+export function startHealthServer(
+  port: number,
+  check: () => { ready: boolean; detail?: unknown },
+): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/healthz') {
       res.writeHead(404).end();
@@ -33,7 +36,10 @@ export function startHealthServer(port: number, check: () => { ready: boolean; d
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits 0 (1 if stopping failed). */
-export function onShutdown(log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void }, stop: () => Promise<void>): void {
+export function onShutdown(
+  log: { info: (o: object, m: string) => void; error: (o: object, m: string) => void },
+  stop: () => Promise<void>,
+): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (stopping) return;

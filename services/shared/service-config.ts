@@ -9,7 +9,10 @@ export const temporalShape = {
 };
 export const clickhouseShape = {
   CLICKHOUSE_URL: httpUrl,
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('influence'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('influence'),
 };
 export const commonShape = {
   LOG_LEVEL: logLevel,

@@ -21,7 +21,9 @@ const worker = await createIngestWorker({
   dlq: new DlqPublisher(producer, 'worker'),
   log,
 });
-const health = await startHealthServer(cfg.HEALTH_PORT, () => ({ ready: worker.worker.getState() === 'RUNNING' }));
+const health = await startHealthServer(cfg.HEALTH_PORT, () => ({
+  ready: worker.worker.getState() === 'RUNNING',
+}));
 const running = worker.run();
 log.info({ ready: true, health: health.port }, 'worker running');
 onShutdown(log, async () => {

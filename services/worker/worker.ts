@@ -3,7 +3,14 @@
  * and the activities that reach ClickHouse and Kafka.
  */
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogLevel,
+  type LogMetadata,
+} from '@temporalio/worker';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../shared/logger.ts';
 import type { DlqPublisher } from '../shared/dlq.ts';

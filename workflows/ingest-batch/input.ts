@@ -17,7 +17,17 @@ export interface IngestBatchResult {
   deadLettered: number;
 }
 
-/** The workflow id of a batch: stable for the same offsets, so a redelivery is not a new batch. */
-export function ingestBatchWorkflowId(topic: string, partition: number, first: string, last: string): string {
-  return `ingest:${topic}:${partition}:${first}-${last}`;
+/**
+ * The workflow id of a batch, `ingest:<consumer group>:<topic>:<partition>:<first>-<last>`:
+ * stable for the same offsets, so a batch redelivered to the group (a restart, a rebalance, an
+ * offset reset) is not processed twice. A different group (a rebuild) starts its own workflows.
+ */
+export function ingestBatchWorkflowId(
+  group: string,
+  topic: string,
+  partition: number,
+  first: string,
+  last: string,
+): string {
+  return `ingest:${group}:${topic}:${partition}:${first}-${last}`;
 }

@@ -16,7 +16,9 @@ const { insertRawEvents } = proxyActivities<IngestActivities>({
 export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchResult> {
   const { workflowId } = workflowInfo();
   const result = await insertRawEvents({ rows: input.rows, dedupToken: workflowId });
-  upsertSearchAttributes([{ key: BATCH_STATE, value: result.deadLettered > 0 ? 'partly-dead-lettered' : 'inserted' }]);
+  upsertSearchAttributes([
+    { key: BATCH_STATE, value: result.deadLettered > 0 ? 'partly-dead-lettered' : 'inserted' },
+  ]);
   log.info('batch inserted', { topic: input.topic, partition: input.partition, ...result });
   return result;
 }

@@ -62,10 +62,11 @@ export interface EngineRequest {
   database: string;
   settings: ReadonlyMap<string, string>;
   params: Record<string, unknown> | undefined;
-  /** Run on a read-only lane. */
-  readonly: boolean;
-  /** True when the statement itself may change session state (SET, USE). */
+  access: Access;
+  /** True when the statement itself may change settings (SET). */
   mutatesSession: boolean;
+  /** True when it leaves state that SET cannot undo (temporary tables): the lane is reopened. */
+  leavesSessionState: boolean;
 }
 
 export interface EngineResult {
@@ -88,13 +89,23 @@ const RAW_INSERT_FORMATS = new Set([
   'TabSeparatedWithNames',
 ]);
 
+/** Settings that could make the lane's own bookkeeping query fail, neutralised for it. */
+const BOOKKEEPING_SETTINGS =
+  'SETTINGS limit = 0, offset = 0, max_result_rows = 0, max_result_bytes = 0, max_rows_to_read = 0, ' +
+  'max_bytes_to_read = 0, max_execution_time = 0, max_memory_usage = 0';
+
 class Lane {
-  readonly session: Session;
+  session: Session;
+  private readonly dataDir: string;
+  private readonly args: readonly string[];
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
-  private baseline = new Map<string, string>();
+  /** Settings as the lane opened with them (name → value text). */
+  baseline = new Map<string, string>();
 
   constructor(dataDir: string, args: readonly string[]) {
+    this.dataDir = dataDir;
+    this.args = args;
     this.session = new Session(dataDir, { connectionArgs: [...args] });
   }
 
@@ -103,7 +114,8 @@ class Lane {
   }
 
   async init(): Promise<void> {
-    this.baseline = await this.changedSettings();
+    // A fresh connection has no limits to neutralise (and a readonly=1 one may not change them).
+    this.baseline = await this.changedSettings(false);
   }
 
   /** Runs `fn` after every earlier task of this lane has finished. */
@@ -119,9 +131,9 @@ class Lane {
     });
   }
 
-  async changedSettings(): Promise<Map<string, string>> {
+  async changedSettings(protect = true): Promise<Map<string, string>> {
     const r = await this.session.queryAsync(
-      'SELECT name, value FROM system.settings WHERE changed',
+      `SELECT name, value FROM system.settings WHERE changed ${protect ? BOOKKEEPING_SETTINGS : ''}`,
       { format: 'JSONEachRow' },
     );
     const out = new Map<string, string>();
@@ -133,88 +145,118 @@ class Lane {
     return out;
   }
 
-  /** Puts every setting back to what it was when the lane opened. */
-  async restoreSettings(): Promise<void> {
-    const now = await this.changedSettings();
-    const stmts: string[] = [];
-    for (const [name, value] of now) {
-      const base = this.baseline.get(name);
-      if (base === undefined) stmts.push(`SET ${name} = DEFAULT`);
-      else if (base !== value) stmts.push(`SET ${name} = ${sqlString(base)}`);
+  /** A fresh connection (same data directory): nothing of the old session survives. */
+  async reopen(): Promise<void> {
+    this.session.close();
+    this.session = new Session(this.dataDir, { connectionArgs: [...this.args] });
+    await this.init();
+  }
+
+  /**
+   * Puts the session back as it opened. `touched` are settings the request set from its URL;
+   * with `unknown`, the statement itself may have changed anything, so every setting is
+   * compared. Whatever cannot be undone by SET is undone by reopening the connection.
+   */
+  async restore(touched: ReadonlySet<string>, unknown: boolean): Promise<void> {
+    try {
+      if (!unknown) {
+        const stmts = [...touched].map((name) => {
+          const base = this.baseline.get(name);
+          return base === undefined ? `SET ${name} = DEFAULT` : `SET ${name} = ${sqlString(base)}`;
+        });
+        if (stmts.length > 0) await this.session.queryAsync(stmts.join('; '), { format: 'TSV' });
+        return;
+      }
+      const now = await this.changedSettings();
+      const stmts: string[] = [];
+      for (const [name, value] of now) {
+        const base = this.baseline.get(name);
+        if (base === undefined) stmts.push(`SET ${name} = DEFAULT`);
+        else if (base !== value) stmts.push(`SET ${name} = ${sqlString(base)}`);
+      }
+      for (const [name, base] of this.baseline) {
+        if (!now.has(name)) stmts.push(`SET ${name} = ${sqlString(base)}`);
+      }
+      if (stmts.length > 0) await this.session.queryAsync(stmts.join('; '), { format: 'TSV' });
+    } catch {
+      await this.reopen();
     }
-    for (const [name, base] of this.baseline) {
-      if (!now.has(name)) stmts.push(`SET ${name} = ${sqlString(base)}`);
-    }
-    if (stmts.length > 0) await this.session.queryAsync(stmts.join('; '), { format: 'TSV' });
   }
 }
+
+/** Which connections a request runs on. */
+export type Access =
+  /** A writer's POST: may write. */
+  | 'write'
+  /** A writer's GET: read-only, but settings may change (a server's readonly=2). */
+  | 'get'
+  /** A read-only user: readonly=1, enforced by the engine. */
+  | 'readonly';
 
 export interface EngineOptions {
   dataDir: string;
   /** Connections for writers (requests are spread over them). */
   writeLanes?: number;
-  /** Connections for read-only users and GET requests. */
+  /** Connections for read-only users. */
   readLanes?: number;
 }
 
-/** The engine with its pool of lanes. Create with {@link Engine.open}. */
+/** The engine with its pools of lanes. Create with {@link Engine.open}. */
 export class Engine {
-  private readonly writers: Lane[];
-  private readonly readers: Lane[];
+  private readonly lanes: Record<Access, Lane[]>;
   readonly version: string;
   readonly timezone: string;
 
-  private constructor(writers: Lane[], readers: Lane[], version: string, timezone: string) {
-    this.writers = writers;
-    this.readers = readers;
+  private constructor(lanes: Record<Access, Lane[]>, version: string, timezone: string) {
+    this.lanes = lanes;
     this.version = version;
     this.timezone = timezone;
   }
 
   /** Opens the data directory. @throws when the directory is locked by another process. */
   static async open(opts: EngineOptions): Promise<Engine> {
-    const writers = Array.from(
-      { length: opts.writeLanes ?? 2 },
-      () => new Lane(opts.dataDir, SERVER_LIKE_ARGS),
-    );
-    const readers = Array.from(
-      { length: opts.readLanes ?? 1 },
-      () => new Lane(opts.dataDir, [...SERVER_LIKE_ARGS, '--readonly=1']),
-    );
-    for (const lane of [...writers, ...readers]) await lane.init();
-    const first = writers[0];
+    const make = (n: number, extra: string[]): Lane[] =>
+      Array.from({ length: n }, () => new Lane(opts.dataDir, [...SERVER_LIKE_ARGS, ...extra]));
+    const lanes: Record<Access, Lane[]> = {
+      write: make(opts.writeLanes ?? 2, []),
+      get: make(1, ['--readonly=2']),
+      readonly: make(opts.readLanes ?? 1, ['--readonly=1']),
+    };
+    for (const lane of Object.values(lanes).flat()) await lane.init();
+    const first = lanes.write[0];
     if (!first) throw new Error('the engine needs at least one write lane');
     const info = await first.session.queryAsync('SELECT version(), timezone()', { format: 'TSV' });
     const [version = 'unknown', timezone = 'UTC'] = info.text().trim().split('\t');
-    return new Engine(writers, readers, version, timezone);
+    return new Engine(lanes, version, timezone);
   }
 
-  private pick(readonly: boolean): Lane {
-    const lanes = readonly ? this.readers : this.writers;
-    let best = lanes[0];
-    for (const lane of lanes) if (best === undefined || lane.load < best.load) best = lane;
+  private pick(access: Access): Lane {
+    let best: Lane | undefined;
+    for (const lane of this.lanes[access]) if (best === undefined || lane.load < best.load) best = lane;
     if (!best) throw new Error('no engine lane available');
     return best;
   }
 
   /** Runs one request; @throws EngineError with the engine's code and message. */
   execute(req: EngineRequest): Promise<EngineResult> {
-    const lane = this.pick(req.readonly);
+    const lane = this.pick(req.access);
     return lane.enqueue(async () => {
+      // Settings equal to the lane's own need no SET and nothing to undo.
+      const settings = new Map([...req.settings].filter(([k, v]) => lane.baseline.get(k) !== v));
       try {
-        return await runOn(lane, req);
+        return await runOn(lane, { ...req, settings });
       } catch (err) {
         throw EngineError.from(err);
       } finally {
-        if (req.settings.size > 0 || req.mutatesSession) {
-          await lane.restoreSettings().catch(() => undefined);
-        }
+        if (req.leavesSessionState) await lane.reopen();
+        else if (settings.size > 0 || req.mutatesSession)
+          await lane.restore(new Set(settings.keys()), req.mutatesSession);
       }
     });
   }
 
   close(): void {
-    for (const lane of [...this.writers, ...this.readers]) lane.session.close();
+    for (const lane of Object.values(this.lanes).flat()) lane.session.close();
   }
 }
 

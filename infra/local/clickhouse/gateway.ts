@@ -12,7 +12,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../services/shared/logger.ts';
 import { EngineError, type Engine } from './engine.ts';
 import {
+  codeOnly,
   hasMultipleStatements,
+  castCompositeParams,
   isNullableType,
   isStringLikeType,
   parsePlainInsert,
@@ -66,8 +68,29 @@ const PROTOCOL_PARAMS = new Set([
   'add_http_cors_header',
 ]);
 
-/** Statements a GET request (which a server treats as read-only) may run. */
-const READ_KINDS = new Set(['SELECT', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'EXISTS', 'EXPLAIN', 'SET', 'USE']);
+/** Statements that write; a GET request (read-only on a server) may not run them. */
+const WRITE_KINDS = new Set([
+  'INSERT',
+  'CREATE',
+  'ALTER',
+  'DROP',
+  'TRUNCATE',
+  'RENAME',
+  'OPTIMIZE',
+  'SYSTEM',
+  'ATTACH',
+  'DETACH',
+  'DELETE',
+  'UPDATE',
+  'GRANT',
+  'REVOKE',
+  'KILL',
+  'EXCHANGE',
+  'UNDROP',
+  'BACKUP',
+  'RESTORE',
+  'MOVE',
+]);
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -123,14 +146,32 @@ export function httpStatusFor(code: number): number {
 /** Content-Type of a response in `format`, as a server labels it. */
 export function contentTypeFor(format: string): string {
   const f = format.toLowerCase();
-  if (f === 'jsoneachrow' || f === 'jsonstringseachrow' || f === 'jsoncompacteachrow' || f === 'ndjson' || f === 'jsonlines')
+  if (
+    f === 'jsoneachrow' ||
+    f === 'jsonstringseachrow' ||
+    f === 'jsoncompacteachrow' ||
+    f === 'ndjson' ||
+    f === 'jsonlines'
+  )
     return 'application/x-ndjson; charset=UTF-8';
   if (f.startsWith('json')) return 'application/json; charset=UTF-8';
   if (f.startsWith('csv')) return 'text/csv; charset=UTF-8; header=absent';
   if (f.startsWith('tsv') || f.startsWith('tabseparated')) return 'text/tab-separated-values; charset=UTF-8';
   if (f.startsWith('pretty')) return 'text/plain; charset=UTF-8';
   if (f === 'xml') return 'application/xml; charset=UTF-8';
-  if (['native', 'rowbinary', 'rowbinarywithnames', 'rowbinarywithnamesandtypes', 'parquet', 'arrow', 'arrowstream', 'orc', 'avro'].includes(f))
+  if (
+    [
+      'native',
+      'rowbinary',
+      'rowbinarywithnames',
+      'rowbinarywithnamesandtypes',
+      'parquet',
+      'arrow',
+      'arrowstream',
+      'orc',
+      'avro',
+    ].includes(f)
+  )
     return 'application/octet-stream';
   return 'text/plain; charset=UTF-8';
 }
@@ -185,7 +226,7 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffe
           ? req.pipe(zlib.createBrotliDecompress())
           : req;
   for await (const chunk of source) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buf.length;
     if (size > limit) throw clientError(307, 'TOO_MANY_BYTES', `Request body is larger than ${limit} bytes`);
     chunks.push(buf);
@@ -226,7 +267,8 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         ...baseHeaders,
-        'Access-Control-Allow-Headers': 'origin, x-requested-with, x-clickhouse-format, x-clickhouse-user, x-clickhouse-key, Authorization',
+        'Access-Control-Allow-Headers':
+          'origin, x-requested-with, x-clickhouse-format, x-clickhouse-user, x-clickhouse-key, Authorization',
         'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
       });
       res.end();
@@ -292,8 +334,9 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
       if (kind !== 'INSERT' && hasMultipleStatements(sql)) {
         throw clientError(62, 'SYNTAX_ERROR', 'Syntax error: Multi-statements are not allowed');
       }
-      const readonly = user.readonly || req.method === 'GET' || req.method === 'HEAD';
-      if (req.method === 'GET' && !user.readonly && !READ_KINDS.has(kind)) {
+      const isGet = req.method === 'GET' || req.method === 'HEAD';
+      const access = user.readonly ? 'readonly' : isGet ? 'get' : 'write';
+      if (isGet && !user.readonly && WRITE_KINDS.has(kind)) {
         throw clientError(
           164,
           'READONLY',
@@ -313,23 +356,28 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
       const params = bindParams(sql, rawParams);
       const database =
         url.searchParams.get('database') ??
-        (typeof req.headers['x-clickhouse-database'] === 'string' ? req.headers['x-clickhouse-database'] : 'default');
+        (typeof req.headers['x-clickhouse-database'] === 'string'
+          ? req.headers['x-clickhouse-database']
+          : 'default');
       const defaultFormat =
         url.searchParams.get('default_format') ??
-        (typeof req.headers['x-clickhouse-format'] === 'string' ? req.headers['x-clickhouse-format'] : 'TabSeparated');
+        (typeof req.headers['x-clickhouse-format'] === 'string'
+          ? req.headers['x-clickhouse-format']
+          : 'TabSeparated');
       const format = kind === 'INSERT' ? defaultFormat : (trailingFormat(sql) ?? defaultFormat);
       const plainInsert = kind === 'INSERT' && data ? parsePlainInsert(sql) : undefined;
 
       const result = await opts.engine.execute({
-        sql,
+        sql: params ? castCompositeParams(sql) : sql,
         ...(data ? { body: data } : {}),
         ...(plainInsert ? { plainInsert } : {}),
         format: defaultFormat,
         database,
         settings,
         params,
-        readonly,
-        mutatesSession: kind === 'SET' || kind === 'USE',
+        access,
+        mutatesSession: kind === 'SET',
+        leavesSessionState: kind === 'CREATE' && /^\s*CREATE\s+TEMPORARY\b/i.test(codeOnly(sql)),
       });
 
       const summary = {
@@ -371,7 +419,9 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
       const status = httpStatusFor(e.code);
       // The engine runs every query as its own `default` user; name the HTTP user instead.
       const message = e.message.replace(/DB::Exception: default: /, `DB::Exception: ${userName}: `);
-      const text = /^Code: \d+/.test(message) ? message : `Code: ${e.code}. DB::Exception: ${message}. (${e.type})`;
+      const text = /^Code: \d+/.test(message)
+        ? message
+        : `Code: ${e.code}. DB::Exception: ${message}. (${e.type})`;
       const bodyText = `${text.replace(/\s+$/, '')} (version ${opts.engine.version})\n`;
       if (!res.headersSent) {
         res.writeHead(status, {
@@ -417,11 +467,15 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
 }
 
 /**
- * Turns `param_*` URL values into engine bindings with a server's semantics: String-like
- * parameters arrive TSV-escaped and are decoded; `\N` is NULL for Nullable types; other types
- * are passed as text for the engine to parse.
+ * Turns `param_*` URL values into engine bindings with a server's semantics. A server reads a
+ * String parameter in the TSV-escaped form, so String-like values are unescaped to the raw
+ * string; composite values (Array, Map, Tuple) keep their text, which {@link castCompositeParams}
+ * has the engine parse; other values are passed as text. `\N` is NULL for Nullable types.
  */
-export function bindParams(sql: string, raw: ReadonlyMap<string, string>): Record<string, unknown> | undefined {
+export function bindParams(
+  sql: string,
+  raw: ReadonlyMap<string, string>,
+): Record<string, unknown> | undefined {
   if (raw.size === 0) return undefined;
   const types = queryParameterTypes(sql);
   const out: Record<string, unknown> = {};

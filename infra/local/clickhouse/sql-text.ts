@@ -89,6 +89,40 @@ export function queryParameterTypes(sql: string): Map<string, string> {
   return out;
 }
 
+/** True for Array, Map, Tuple and Nested types, whose parameter text the gateway casts itself. */
+export function isCompositeType(type: string): boolean {
+  return /^(Array|Map|Tuple|Nested)\s*\(/i.test(type.trim());
+}
+
+/**
+ * Rewrites every composite-typed placeholder so the engine parses the parameter's text exactly
+ * as a server does (the embedded engine's own binding would escape that text once more):
+ * `{n:Array(T)}` and `{n:Tuple(…)}` become `CAST({n:String} AS T)`; `{n:Map(K, V)}` (which
+ * CAST cannot read from text) becomes a scalar subquery reading the text in TSV form.
+ * Other placeholders are left as they are.
+ */
+export function castCompositeParams(sql: string): string {
+  const code = codeOnly(sql);
+  const re = /\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^{}]+?)\s*\}/g;
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const [whole, name] = m;
+    // The type as written in the original text (code and original agree outside strings).
+    const type = sql
+      .slice(m.index, m.index + whole.length)
+      .replace(/^\{\s*[A-Za-z_][A-Za-z0-9_]*\s*:\s*/, '')
+      .replace(/\s*\}$/, '');
+    if (!name || !isCompositeType(type)) continue;
+    const replacement = /^Map\s*\(/i.test(type)
+      ? `(SELECT v FROM format(TSV, ${sqlString(`v ${type}`)}, {${name}:String}))`
+      : `CAST({${name}:String} AS ${type})`;
+    out += sql.slice(last, m.index) + replacement;
+    last = m.index + whole.length;
+  }
+  return out + sql.slice(last);
+}
+
 /** True for String, FixedString(N) and their Nullable/LowCardinality wrappings. */
 export function isStringLikeType(type: string): boolean {
   const inner = unwrap(type.trim());
@@ -119,26 +153,33 @@ const ESCAPES: Record<string, string> = {
 
 /**
  * Decodes a value in ClickHouse's TabSeparated "escaped" text form, which is how the HTTP
- * interface reads a String query parameter (`\t`, `\n`, `\\`, `\'`, `\xHH`, …).
+ * interface reads a query parameter (`\t`, `\n`, `\\`, `\'`, `\xHH` bytes, …). The result
+ * is the UTF-8 text of the decoded bytes.
  */
 export function unescapeTsv(value: string): string {
   if (!value.includes('\\')) return value;
-  let out = '';
+  const bytes: number[] = [];
+  const push = (text: string): void => {
+    for (const b of Buffer.from(text, 'utf8')) bytes.push(b);
+  };
   for (let i = 0; i < value.length; i++) {
-    const c = value[i];
+    const c = value[i] as string;
     if (c !== '\\' || i === value.length - 1) {
-      out += c;
+      const cp = value.codePointAt(i) ?? 0;
+      const ch = String.fromCodePoint(cp);
+      push(ch);
+      i += ch.length - 1;
       continue;
     }
     const e = value[++i] as string;
     if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(value.slice(i + 1, i + 3))) {
-      out += String.fromCharCode(parseInt(value.slice(i + 1, i + 3), 16));
+      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
       i += 2;
     } else {
-      out += ESCAPES[e] ?? e;
+      push(ESCAPES[e] ?? e);
     }
   }
-  return out;
+  return Buffer.from(bytes).toString('utf8');
 }
 
 /** A ClickHouse SQL string literal for `value`. */

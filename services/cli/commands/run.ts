@@ -44,7 +44,9 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
     process.stdout.write(`${RUN_HELP}\n`);
     return EXIT.ok;
   }
-  const sampleFile = path.resolve(values.sample ?? path.join(REPO_ROOT, 'infra', 'sample', 'walking-skeleton.ndjson'));
+  const sampleFile = path.resolve(
+    values.sample ?? path.join(REPO_ROOT, 'infra', 'sample', 'walking-skeleton.ndjson'),
+  );
   const lines = readFileSync(sampleFile, 'utf8')
     .split('\n')
     .filter((l) => l.trim().length > 0)
@@ -93,12 +95,28 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
       const landed = await rs.json<{ type: string; events: string; amount_usd: string }>();
       const status = statusObject(started.stack.stateDir) ?? {};
       if (values.json) {
-        printJson({ sample: sampleFile, sent: lines.length, accepted: accepted.length, dead_lettered: deadLettered, landed, endpoints: status });
+        printJson({
+          sample: sampleFile,
+          sent: lines.length,
+          accepted: accepted.length,
+          dead_lettered: deadLettered,
+          landed,
+          endpoints: status,
+        });
       } else {
         const out = process.stdout;
-        out.write(`\n${bold('What landed in ClickHouse')} (database ${e.clickhouse.database}, table raw_events)\n\n`);
-        out.write(`${table(['type', 'events', 'amount (USD)'], landed.map((r) => [r.type, r.events, r.amount_usd]))}\n`);
-        out.write(`\nsent ${lines.length}, accepted ${accepted.length}, dead-lettered ${deadLettered} (topic influence.dlq.v1)\n`);
+        out.write(
+          `\n${bold('What landed in ClickHouse')} (database ${e.clickhouse.database}, table raw_events)\n\n`,
+        );
+        out.write(
+          `${table(
+            ['type', 'events', 'amount (USD)'],
+            landed.map((r) => [r.type, r.events, r.amount_usd]),
+          )}\n`,
+        );
+        out.write(
+          `\nsent ${lines.length}, accepted ${accepted.length}, dead-lettered ${deadLettered} (topic influence.dlq.v1)\n`,
+        );
         out.write(`\n${bold('Where to look')}\n\n`);
         out.write(
           `${table(

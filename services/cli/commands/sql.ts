@@ -45,8 +45,12 @@ export async function sqlCommand(argv: string[], log: Logger): Promise<number> {
     params[p.slice(0, eq)] = p.slice(eq + 1);
   }
   const endpoints = currentEndpoints(stackConfig());
-  const url = values.write ? endpoints.clickhouse.url : (endpoints.clickhouse.analyst_url ?? endpoints.clickhouse.url);
-  const format = values.json ? 'JSON' : (values.format ?? (process.stdout.isTTY ? 'PrettyCompactMonoBlock' : 'TSVWithNames'));
+  const url = values.write
+    ? endpoints.clickhouse.url
+    : (endpoints.clickhouse.analyst_url ?? endpoints.clickhouse.url);
+  const format = values.json
+    ? 'JSON'
+    : (values.format ?? (process.stdout.isTTY ? 'PrettyCompactMonoBlock' : 'TSVWithNames'));
   const client = createClickHouse({ url, log, database: values.database ?? endpoints.clickhouse.database });
   try {
     const result = await client.exec({

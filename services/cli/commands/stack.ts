@@ -3,7 +3,13 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import type { Logger } from '../../shared/logger.ts';
 import { isAlive } from '../../../infra/local/process.ts';
-import { readStackState, recordProcesses, startStack, stopRecordedStack, type RunningStack } from '../../../infra/local/stack.ts';
+import {
+  readStackState,
+  recordProcesses,
+  startStack,
+  stopRecordedStack,
+  type RunningStack,
+} from '../../../infra/local/stack.ts';
 import { startPipelineServices, type PipelineServices } from '../../../infra/local/services.ts';
 import { CliError, EXIT, stackConfig } from '../context.ts';
 import { bold, printJson, table } from '../output.ts';
@@ -64,7 +70,12 @@ function printHuman(stateDir: string): void {
   ];
   if (s.ingest) rows.push(['Ingest endpoint', `${s.ingest.url}/v1/events/<type>`]);
   process.stdout.write(`${table(['part', 'address'], rows)}\n`);
-  const procs = s.processes.map((p) => [p.name, String(p.pid), isAlive(p.pid) ? 'running' : 'stopped', path.relative(process.cwd(), p.log_file)]);
+  const procs = s.processes.map((p) => [
+    p.name,
+    String(p.pid),
+    isAlive(p.pid) ? 'running' : 'stopped',
+    path.relative(process.cwd(), p.log_file),
+  ]);
   if (procs.length > 0) process.stdout.write(`\n${table(['process', 'pid', 'state', 'log'], procs)}\n`);
 }
 
@@ -93,8 +104,15 @@ export async function bringUp(opts: {
   let services: PipelineServices | undefined;
   try {
     if (!opts.infraOnly) {
-      services = await startPipelineServices({ stateDir: stack.stateDir, endpoints: stack.endpoints, log: opts.log });
-      recordProcesses(stack.stateDir, services.processes, { url: services.ingestUrl, token: services.ingestToken });
+      services = await startPipelineServices({
+        stateDir: stack.stateDir,
+        endpoints: stack.endpoints,
+        log: opts.log,
+      });
+      recordProcesses(stack.stateDir, services.processes, {
+        url: services.ingestUrl,
+        token: services.ingestToken,
+      });
     }
   } catch (err) {
     await stack.stop();
@@ -171,7 +189,10 @@ export async function stackCommand(argv: string[], log: Logger): Promise<number>
     case 'down': {
       const stopped = await stopRecordedStack(cfg.stateDir);
       if (values.json) printJson({ stopped });
-      else process.stdout.write(stopped.length > 0 ? `stopped: ${stopped.join(', ')}\n` : 'no stack was running\n');
+      else
+        process.stdout.write(
+          stopped.length > 0 ? `stopped: ${stopped.join(', ')}\n` : 'no stack was running\n',
+        );
       return EXIT.ok;
     }
     case 'status': {
@@ -181,7 +202,9 @@ export async function stackCommand(argv: string[], log: Logger): Promise<number>
         return status?.['running'] ? EXIT.ok : EXIT.notRunning;
       }
       if (!status) {
-        process.stdout.write(`no stack is recorded in ${cfg.stateDir}; start one with: npx influence stack up --detach\n`);
+        process.stdout.write(
+          `no stack is recorded in ${cfg.stateDir}; start one with: npx influence stack up --detach\n`,
+        );
         return EXIT.notRunning;
       }
       printHuman(cfg.stateDir);
@@ -191,4 +214,3 @@ export async function stackCommand(argv: string[], log: Logger): Promise<number>
       throw new CliError(`unknown stack command "${sub}"\n\n${STACK_HELP}`, EXIT.usage);
   }
 }
-

@@ -48,7 +48,10 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
       } catch (err) {
         if (!isDataError(err)) {
           // Unreachable or overloaded ClickHouse: Temporal retries the activity.
-          throw ApplicationFailure.retryable(`ClickHouse insert failed: ${(err as Error).message}`, 'InsertUnavailable');
+          throw ApplicationFailure.retryable(
+            `ClickHouse insert failed: ${(err as Error).message}`,
+            'InsertUnavailable',
+          );
         }
         log.warn({ err, dedupToken, rows: rows.length }, 'batch rejected as invalid; inserting row by row');
       }
@@ -60,7 +63,10 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
           inserted++;
         } catch (err) {
           if (!isDataError(err)) {
-            throw ApplicationFailure.retryable(`ClickHouse insert failed: ${(err as Error).message}`, 'InsertUnavailable');
+            throw ApplicationFailure.retryable(
+              `ClickHouse insert failed: ${(err as Error).message}`,
+              'InsertUnavailable',
+            );
           }
           rejected.push({ row, reason: (err as Error).message });
         }
