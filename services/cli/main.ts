@@ -8,6 +8,7 @@ import { cliLogger } from './output.ts';
 import { stackCommand, STACK_HELP } from './commands/stack.ts';
 import { sqlCommand, SQL_HELP } from './commands/sql.ts';
 import { runCommand, RUN_HELP } from './commands/run.ts';
+import { temporalCommand, TEMPORAL_HELP } from './commands/temporal.ts';
 
 const HELP = `influence-ledger — follow money and messages in election-influence campaigns
 
@@ -17,6 +18,7 @@ Commands:
   run                 the main job: stack + pipeline + bundled sample + report
   stack up|down|status  the local stack (Kafka, Temporal, ClickHouse) as processes
   sql "<query>"       run SQL on the stack's ClickHouse (read-only analyst by default)
+  temporal <args>     the Temporal CLI, pointed at the stack (e.g. temporal workflow list)
 
 Run \`influence <command> --help\` for a command's options.`;
 
@@ -27,10 +29,16 @@ const commands: Record<
   run: { run: runCommand, help: RUN_HELP },
   stack: { run: stackCommand, help: STACK_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
+  temporal: { run: temporalCommand, help: TEMPORAL_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  const helpFor = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
+  if (helpFor) {
+    process.stdout.write(`${helpFor.help}\n`);
+    return EXIT.ok;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${HELP}\n`);
     return name ? EXIT.ok : EXIT.usage;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  castCompositeParams,
   codeOnly,
   hasMultipleStatements,
   isNullableType,
@@ -348,5 +349,25 @@ describe('parsePlainInsert', () => {
     'INSERT INTO t FORMAT CSV extra',
   ])('%j is not the plain form', (sql) => {
     expect(parsePlainInsert(sql)).toBeUndefined();
+  });
+});
+
+describe('castCompositeParams', () => {
+  it('casts Array and Tuple placeholders from their String text', () => {
+    expect(castCompositeParams('SELECT 1 WHERE x IN {ids:Array(String)}')).toBe(
+      'SELECT 1 WHERE x IN CAST({ids:String} AS Array(String))',
+    );
+    expect(castCompositeParams('SELECT {t:Tuple(UInt8, String)}')).toBe(
+      'SELECT CAST({t:String} AS Tuple(UInt8, String))',
+    );
+  });
+  it('reads Map placeholders through a TSV subquery', () => {
+    expect(castCompositeParams('SELECT {m:Map(String, UInt8)} AS m')).toBe(
+      "SELECT (SELECT v FROM format(TSV, 'v Map(String, UInt8)', {m:String})) AS m",
+    );
+  });
+  it('leaves scalar placeholders and text inside strings alone', () => {
+    const sql = "SELECT {s:String}, {n:UInt64}, '{a:Array(String)}' -- {b:Array(UInt8)}";
+    expect(castCompositeParams(sql)).toBe(sql);
   });
 });

@@ -1,0 +1,192 @@
+/**
+ * The command line as a new user meets it, each in a state folder of its own: the main job
+ * (`influence run --once`) and a detached stack (`stack up --detach` … `stack down`), checked
+ * with the clients an analyst or operator would use.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { REPO_ROOT } from '../../infra/local/config.ts';
+import { isAlive } from '../../infra/local/process.ts';
+import { createKafka } from '../../services/shared/kafka.ts';
+import { silentLogger } from '../../services/shared/logger.ts';
+import { rawTopic, DLQ_TOPIC } from '../../schemas/topics.ts';
+
+const exec = promisify(execFile);
+const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
+const dirs: string[] = [];
+
+/** Runs `influence …` as a user would, with a state folder of its own and no endpoints set. */
+async function influence(
+  stateDir: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    INFLUENCE_STATE_DIR: stateDir,
+    PATH: `${BIN}:${process.env['PATH'] ?? ''}`,
+  };
+  for (const k of ['KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'CLICKHOUSE_URL']) delete env[k];
+  try {
+    const r = await exec(path.join(BIN, 'influence'), args, {
+      env,
+      cwd: REPO_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+function stateDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'influence-cli-'));
+  dirs.push(d);
+  return d;
+}
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Status {
+  running: boolean;
+  kafka: { brokers: string };
+  temporal: { address: string; namespace: string };
+  clickhouse: { endpoint: string; url: string; analyst_url: string; database: string };
+  ui: { temporal: string | null };
+  processes: { name: string; pid: number; running: boolean }[];
+}
+
+describe('influence run --once (the main job)', () => {
+  it('sends the bundled sample through the pipeline and reports what landed', async () => {
+    const dir = stateDir();
+    const r = await influence(dir, ['run', '--once', '--json']);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      sent: number;
+      accepted: number;
+      dead_lettered: number;
+      landed: { type: string; events: string; amount_usd: string }[];
+      endpoints: Status;
+    };
+    // Expected figures recomputed from the sample file itself.
+    const lines = readFileSync(path.join(REPO_ROOT, 'infra', 'sample', 'walking-skeleton.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { submission: { payload: { committee_id: string; amount: string } } });
+    const valid = lines.filter((l) => /^C\d{8}$/.test(l.submission.payload.committee_id));
+    const cents = valid.reduce((sum, l) => sum + BigInt(l.submission.payload.amount.replace('.', '')), 0n);
+    expect(report.sent).toBe(lines.length);
+    expect(report.accepted).toBe(valid.length);
+    expect(report.dead_lettered).toBe(lines.length - valid.length);
+    expect(report.landed).toHaveLength(1);
+    expect(report.landed[0]?.type).toBe('donation');
+    expect(Number(report.landed[0]?.events)).toBe(valid.length);
+    expect(BigInt(Math.round(Number(report.landed[0]?.amount_usd) * 100))).toBe(cents);
+    expect(report.endpoints.ui.temporal).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(report.endpoints.clickhouse.analyst_url).toMatch(/^http:\/\/analyst:/);
+    // --once stops everything it started.
+    for (const p of report.endpoints.processes) expect(isAlive(p.pid), p.name).toBe(false);
+  });
+});
+
+describe('influence stack up --detach … stack down', () => {
+  it('serves SQL, Kafka and Temporal to ordinary clients and stops without leaving a process', async () => {
+    const dir = stateDir();
+    const up = await influence(dir, ['stack', 'up', '--detach', '--json']);
+    expect(up.code, up.stderr.slice(-2000)).toBe(0);
+    let status: Status | undefined;
+    try {
+      const st = await influence(dir, ['stack', 'status', '--json']);
+      expect(st.code).toBe(0);
+      status = JSON.parse(st.stdout) as Status;
+      expect(status.running).toBe(true);
+      expect(status.processes.map((p) => p.name).sort()).toEqual(
+        ['bridge', 'clickhouse', 'ingest-http', 'kafka', 'temporal', 'worker'].sort(),
+      );
+
+      // curl-style SELECT 1 as the analyst.
+      const analyst = new URL(status.clickhouse.analyst_url);
+      const auth = `Basic ${Buffer.from(`${analyst.username}:${decodeURIComponent(analyst.password)}`).toString('base64')}`;
+      const one = await fetch(`${status.clickhouse.endpoint}/`, {
+        method: 'POST',
+        headers: { Authorization: auth },
+        body: 'SELECT 1',
+      });
+      expect(await one.text()).toBe('1\n');
+
+      // The analyst reads but cannot write; the writer can.
+      const quiet = { level: ClickHouseLogLevel.OFF };
+      const reader = createClient({
+        url: status.clickhouse.analyst_url,
+        database: status.clickhouse.database,
+        log: quiet,
+      });
+      const writer = createClient({
+        url: status.clickhouse.url,
+        database: status.clickhouse.database,
+        log: quiet,
+      });
+      try {
+        const rs = await reader.query({
+          query: 'SELECT count() AS n FROM raw_events',
+          format: 'JSONEachRow',
+        });
+        expect(await rs.json()).toEqual([{ n: '0' }]);
+        await expect(
+          reader.command({ query: 'CREATE TABLE nope (a UInt8) ENGINE = Memory' }),
+        ).rejects.toMatchObject({ code: '164' });
+        await expect(
+          reader.insert({ table: 'raw_events', values: [{ event_id: 'x' }], format: 'JSONEachRow' }),
+        ).rejects.toMatchObject({ code: '164' });
+        await writer.command({ query: 'CREATE TABLE scratch_cli (a UInt8) ENGINE = MergeTree ORDER BY a' });
+        await writer.insert({ table: 'scratch_cli', values: [{ a: 7 }], format: 'JSONEachRow' });
+        const back = await reader.query({ query: 'SELECT a FROM scratch_cli', format: 'JSONEachRow' });
+        expect(await back.json()).toEqual([{ a: 7 }]);
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
+
+      // A kafkajs client lists the project's topics.
+      const admin = createKafka({
+        brokers: status.kafka.brokers.split(','),
+        clientId: 'cli-test',
+        log: silentLogger,
+      }).admin();
+      await admin.connect();
+      try {
+        const topics = await admin.listTopics();
+        expect(topics).toEqual(expect.arrayContaining([rawTopic('donation'), DLQ_TOPIC]));
+      } finally {
+        await admin.disconnect();
+      }
+
+      // The Temporal CLI and the Web UI answer.
+      const wl = await influence(dir, ['temporal', 'workflow', 'list']);
+      expect(wl.code, wl.stderr).toBe(0);
+      expect(status.ui.temporal).toBeTruthy();
+      expect((await fetch(status.ui.temporal ?? '')).status).toBe(200);
+
+      // SQL from the CLI, read-only by default.
+      const sql = await influence(dir, ['sql', 'SELECT a FROM scratch_cli', '--format', 'TSV']);
+      expect(sql).toMatchObject({ code: 0, stdout: '7\n' });
+      const denied = await influence(dir, ['sql', 'DROP TABLE scratch_cli']);
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toContain('readonly');
+    } finally {
+      const down = await influence(dir, ['stack', 'down', '--json']);
+      expect(down.code).toBe(0);
+    }
+    for (const p of status?.processes ?? [])
+      expect(isAlive(p.pid), `${p.name} (${p.pid}) still running`).toBe(false);
+    const after = await influence(dir, ['stack', 'status', '--json']);
+    expect(after.code).toBe(3);
+  });
+});
