@@ -23,6 +23,8 @@ if (existsSync(lockPath)) {
   }
   if (dropped.length > 0) {
     writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
-    process.stderr.write(`package-lock.json: dropped optional packages the registry does not have: ${dropped.join(', ')}\n`);
+    process.stderr.write(
+      `package-lock.json: dropped optional packages the registry does not have: ${dropped.join(', ')}\n`,
+    );
   }
 }
