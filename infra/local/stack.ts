@@ -127,7 +127,9 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
     ]);
     void kafkaInstall;
 
-    const [kafka, temporal, clickhouse] = await Promise.all([
+    // allSettled, not all: when one part fails, the others must have finished starting (and
+    // been recorded) before they are stopped, or a slow one would be left running.
+    const [kafka, temporal, clickhouse] = await allOrFirstError([
       cfg.KAFKA_BROKERS
         ? undefined
         : startKafka({ cfg, stateDir, log }).then((k) => (processes.push(k.process), k)),
@@ -203,6 +205,16 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
     await stopAll();
     throw err;
   }
+}
+
+/** Like Promise.all, but waits for every promise to settle before rejecting with the first error. */
+async function allOrFirstError<T extends readonly unknown[]>(
+  promises: readonly [...{ [K in keyof T]: Promise<T[K]> | T[K] }],
+): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**
