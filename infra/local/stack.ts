@@ -121,20 +121,19 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
 
   try {
     // Installs first (jars, binary), in parallel: they are the slow part of a first run.
-    const [kafkaInstall] = await Promise.all([
+    await Promise.all([
       cfg.KAFKA_BROKERS ? undefined : ensureKafkaInstall(cfg, log),
       cfg.TEMPORAL_ADDRESS ? undefined : ensureTemporalBinary(cfg, log),
     ]);
-    void kafkaInstall;
 
     // allSettled, not all: when one part fails, the others must have finished starting (and
     // been recorded) before they are stopped, or a slow one would be left running.
-    const [kafka, temporal, clickhouse] = await allOrFirstError([
+    const [kafka, temporal, clickhouse] = await allOrFirstError(
       cfg.KAFKA_BROKERS
-        ? undefined
+        ? Promise.resolve(undefined)
         : startKafka({ cfg, stateDir, log }).then((k) => (processes.push(k.process), k)),
       cfg.TEMPORAL_ADDRESS
-        ? undefined
+        ? Promise.resolve(undefined)
         : startTemporal({
             cfg,
             stateDir,
@@ -143,9 +142,9 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
             ...(opts.temporalDbFile ? { dbFilename: opts.temporalDbFile } : {}),
           }).then((t) => (processes.push(t.process), t)),
       cfg.CLICKHOUSE_URL
-        ? undefined
+        ? Promise.resolve(undefined)
         : startClickHouse({ stateDir, log }).then((c) => (processes.push(c.process), c)),
-    ]);
+    );
 
     const endpoints: StackEndpoints = {
       kafka: { brokers: kafka?.brokers ?? (cfg.KAFKA_BROKERS ?? []).join(','), external: !kafka },
@@ -207,14 +206,13 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
   }
 }
 
-/** Like Promise.all, but waits for every promise to settle before rejecting with the first error. */
-async function allOrFirstError<T extends readonly unknown[]>(
-  promises: readonly [...{ [K in keyof T]: Promise<T[K]> | T[K] }],
-): Promise<T> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+/** Like Promise.all for three, but waits for all to settle before rejecting with the first error. */
+async function allOrFirstError<A, B, C>(a: Promise<A>, b: Promise<B>, c: Promise<C>): Promise<[A, B, C]> {
+  const [ra, rb, rc] = await Promise.allSettled([a, b, c]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  if (rc.status === 'rejected') throw rc.reason;
+  return [ra.value, rb.value, rc.value];
 }
 
 /**
