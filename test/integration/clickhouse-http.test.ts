@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { freshDatabase, stackEndpoints, uniqueSuffix } from '../helpers/stack.ts';
+import { prng, randomString } from '../helpers/random.ts';
 
 type Who = 'writer' | 'analyst' | 'nobody' | { user: string; password: string };
 
@@ -107,18 +108,6 @@ async function expectClientError(p: Promise<unknown>, code: number, type?: strin
   return ch;
 }
 
-/** mulberry32: seeded, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Characters that are special to SQL, TSV escaping, URLs or UTF-8. */
 const NASTY = [
   ...'ab xyzN019',
@@ -151,13 +140,6 @@ const NASTY = [
   '😀',
   '\u2028',
 ];
-
-function randomNasty(next: () => number, maxLength: number): string {
-  const length = Math.floor(next() * (maxLength + 1));
-  let s = '';
-  for (let i = 0; i < length; i++) s += NASTY[Math.floor(next() * NASTY.length)] ?? '';
-  return s;
-}
 
 describe('the local ClickHouse HTTP interface', () => {
   it('answers SELECT 1 by GET with ?query= and by POST with the query as body, like curl', async () => {
@@ -428,7 +410,7 @@ describe('the local ClickHouse HTTP interface', () => {
     for (const s of fixed) await roundTrip(s);
 
     const next = prng(0x5eed);
-    for (let i = 0; i < 50; i++) await roundTrip(randomNasty(next, 24));
+    for (let i = 0; i < 50; i++) await roundTrip(randomString(next, NASTY, 24));
   });
 
   it('binds Array, Nullable, 64-bit and DateTime query parameters', async () => {

@@ -88,6 +88,19 @@ async function caughtUp(): Promise<boolean | undefined> {
   return true;
 }
 
+/** The bridge under test: its own consumer group and task queue, the donation topic only. */
+function startTestBridge(): Promise<RunningBridge> {
+  return startBridge({
+    kafka,
+    temporal,
+    dlq: new DlqPublisher(producer, 'bridge'),
+    log: silentLogger,
+    groupId,
+    topics: [topic],
+    taskQueue,
+  });
+}
+
 beforeAll(async () => {
   const e = stackEndpoints();
   ({ database, client: ch } = await freshDatabase('skeleton'));
@@ -172,15 +185,7 @@ describe('walking skeleton on the real stack', () => {
   });
 
   it('carries the events through the bridge and a Temporal workflow into ClickHouse', async () => {
-    bridge = await startBridge({
-      kafka,
-      temporal,
-      dlq: new DlqPublisher(producer, 'bridge'),
-      log: silentLogger,
-      groupId,
-      topics: [topic],
-      taskQueue,
-    });
+    bridge = await startTestBridge();
     await waitFor(async () => ((await countRows(accepted, false)) === accepted.length ? true : undefined), {
       what: 'the events in ClickHouse',
       timeoutMs: 60_000,
@@ -220,15 +225,7 @@ describe('walking skeleton on the real stack', () => {
     await bridge?.stop();
     await admin.resetOffsets({ groupId, topic, earliest: true });
     expect(await caughtUp()).toBeUndefined();
-    bridge = await startBridge({
-      kafka,
-      temporal,
-      dlq: new DlqPublisher(producer, 'bridge'),
-      log: silentLogger,
-      groupId,
-      topics: [topic],
-      taskQueue,
-    });
+    bridge = await startTestBridge();
     await waitFor(caughtUp, { what: 'the bridge to re-consume the topic', timeoutMs: 60_000 });
     // Every redelivered batch was recognised as already owned by Temporal.
     expect(bridge.stats().alreadyOwned).toBeGreaterThan(owned);

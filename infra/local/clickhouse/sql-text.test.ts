@@ -13,18 +13,7 @@ import {
   trailingFormat,
   unescapeTsv,
 } from './sql-text.ts';
-
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng, randomString } from '../../../test/helpers/random.ts';
 
 /** Characters that stress escaping: every TSV escape, quotes, backslashes, `x`/`N`, digits, unicode. */
 const ALPHABET = [
@@ -52,13 +41,6 @@ const ALPHABET = [
   '{',
   '}',
 ];
-
-function randomString(next: () => number, maxLength: number): string {
-  const length = Math.floor(next() * (maxLength + 1));
-  let s = '';
-  for (let i = 0; i < length; i++) s += ALPHABET[Math.floor(next() * ALPHABET.length)] ?? '';
-  return s;
-}
 
 /** ClickHouse's TabSeparated "escaped" form of a string, as a server writes it. */
 function escapeTsv(s: string): string {
@@ -258,7 +240,7 @@ describe('unescapeTsv', () => {
   it('inverts TSV escaping for random strings (seeded)', () => {
     const next = prng(20_241_105);
     for (let n = 0; n < 2000; n++) {
-      const s = randomString(next, 40);
+      const s = randomString(next, ALPHABET, 40);
       expect(unescapeTsv(escapeTsv(s)), `case ${n}: ${JSON.stringify(s)}`).toBe(s);
       expect(unescapeTsv(escapeTsvHex(s)), `hex case ${n}: ${JSON.stringify(s)}`).toBe(s);
     }
@@ -267,7 +249,7 @@ describe('unescapeTsv', () => {
   it('leaves a string without backslashes unchanged (seeded)', () => {
     const next = prng(7);
     for (let n = 0; n < 500; n++) {
-      const s = randomString(next, 30).replace(/\\/g, '');
+      const s = randomString(next, ALPHABET, 30).replace(/\\/g, '');
       expect(unescapeTsv(s)).toBe(s);
     }
   });
@@ -285,7 +267,7 @@ describe('sqlString / sqlIdentifier', () => {
   it('round-trips through the literal: the quoted body unescapes to the value (seeded)', () => {
     const next = prng(42);
     for (let n = 0; n < 1000; n++) {
-      const s = randomString(next, 30);
+      const s = randomString(next, ALPHABET, 30);
       const literal = sqlString(s);
       expect(literal.startsWith("'") && literal.endsWith("'")).toBe(true);
       expect(unescapeTsv(literal.slice(1, -1)), JSON.stringify(s)).toBe(s);
@@ -298,7 +280,7 @@ describe('sqlString / sqlIdentifier', () => {
   it('keeps an identifier one token (seeded)', () => {
     const next = prng(43);
     for (let n = 0; n < 500; n++) {
-      const id = sqlIdentifier(randomString(next, 20));
+      const id = sqlIdentifier(randomString(next, ALPHABET, 20));
       expect(codeOnly(`SELECT 1 AS ${id}`).trim()).toBe('SELECT 1 AS');
     }
   });
