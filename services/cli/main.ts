@@ -9,6 +9,7 @@ import { stackCommand, STACK_HELP } from './commands/stack.ts';
 import { sqlCommand, SQL_HELP } from './commands/sql.ts';
 import { runCommand, RUN_HELP } from './commands/run.ts';
 import { temporalCommand, TEMPORAL_HELP } from './commands/temporal.ts';
+import { importCommand, importHelp } from './commands/import.ts';
 
 const HELP = `influence-ledger — follow money and messages in election-influence campaigns
 
@@ -17,6 +18,7 @@ Usage: influence <command> [options]
 Commands:
   run                 the main job: stack + pipeline + bundled sample + report
   stack up|down|status  the local stack (Kafka, Temporal, ClickHouse) as processes
+  import <source> <files…>  parse public records into events (FEC, Meta, Snap, Google, X, first-party)
   sql "<query>"       run SQL on the stack's ClickHouse (read-only analyst by default)
   temporal <args>     the Temporal CLI, pointed at the stack (e.g. temporal workflow list)
 
@@ -30,6 +32,12 @@ const commands: Record<
   stack: { run: stackCommand, help: STACK_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
   temporal: { run: temporalCommand, help: TEMPORAL_HELP },
+  import: {
+    run: importCommand,
+    get help() {
+      return importHelp();
+    },
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
