@@ -6,20 +6,33 @@ import { z } from 'zod';
 import { EVENT_TYPES } from './topics.ts';
 
 /** ISO-8601 instant with an offset, e.g. `2024-10-19T14:00:00Z`. */
-export const Instant = z.iso.datetime({ offset: true });
+export const Instant = z.iso.datetime({ offset: true }).meta({
+  id: 'Instant',
+  description: 'ISO-8601 instant with Z or an offset, e.g. "2024-10-19T14:00:00Z".',
+});
 
 /** Source record ids are strings everywhere (X and Meta ids exceed 2^53). */
-export const SourceRecordId = z.string().min(1).max(512);
+export const SourceRecordId = z.string().min(1).max(512).meta({
+  id: 'SourceRecordId',
+  description: 'The record id within its source; with source and schema_version it determines event_id.',
+});
 
 /** Fields every event carries besides its payload. */
 export const EnvelopeFieldsV1 = z.object({
-  event_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 hex characters'),
+  event_id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'expected 32 hex characters')
+    .describe('Deterministic from source, source_record_id and schema_version: a re-import is a no-op.'),
   type: z.enum(EVENT_TYPES),
   schema_version: z.literal(1),
-  source: z.string().min(1).max(128),
+  source: z
+    .string()
+    .min(1)
+    .max(128)
+    .describe('Where the record came from, e.g. "fec:itcont", "snap:csv", "webhook:actblue".'),
   source_record_id: SourceRecordId,
-  occurred_at: Instant,
-  ingested_at: Instant,
+  occurred_at: Instant.describe('When the thing happened in the world (see each payload for which time).'),
+  ingested_at: Instant.describe('When the pipeline accepted the record.'),
 });
 export type EnvelopeFieldsV1 = z.infer<typeof EnvelopeFieldsV1>;
 

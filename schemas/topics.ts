@@ -15,13 +15,14 @@ export interface TopicSpec {
   partitions: number;
 }
 
+/** The Kafka key of each type's events, as the key functions in events/<type>.ts compute it. */
 const RAW_KEYS: Record<EventType, string> = {
-  donation: 'recipient committee id',
-  payout: 'paying committee or sponsor id',
-  ad: 'platform:ad id',
-  post: 'platform:account id',
-  signup: 'petition id',
-  contact: 'campaign id',
+  donation: 'payload.committee_id (the recipient FEC committee id)',
+  payout: 'payload.payer_committee_id (FEC committee id or first-party sponsor id)',
+  ad: '<payload.platform>:<payload.ad_id>',
+  post: '<payload.platform>:<payload.account_id>',
+  signup: 'payload.petition_id',
+  contact: 'payload.campaign_id',
 };
 
 /** `influence.raw.<type>.v1`: validated events exactly as ingested. */

@@ -213,13 +213,22 @@ describe('decodeRawMessage', () => {
     }
   });
 
-  it('dead-letters an event type with no registered schema as unknown_type', () => {
+  it('dead-letters an event whose payload does not fit its type as schema_invalid', () => {
     const env = { ...donationEnvelope({ type: 'payout' }), payload: { anything: true } };
     const d = decodeRawMessage(rawTopic('payout'), 0, message(json(env), '8'));
     expect(d.ok).toBe(false);
     if (d.ok) return;
-    expect(d.letter.reason).toBe('unknown_type');
-    expect(d.letter.detail).toContain('payout');
+    expect(d.letter.reason).toBe('schema_invalid');
+    expect(d.letter.detail).toContain('payer_committee_id');
     expect(d.letter.source).toBe(rawTopic('payout'));
+  });
+
+  it('dead-letters an unknown event type as schema_invalid at the envelope', () => {
+    const env = { ...donationEnvelope({ type: 'rumour' }) };
+    const d = decodeRawMessage(rawTopic('payout'), 0, message(json(env), '9'));
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    expect(d.letter.reason).toBe('schema_invalid');
+    expect(d.letter.detail).toContain('type');
   });
 });

@@ -97,10 +97,10 @@ describe('validateSubmission', () => {
     expect(v.detail).toContain('donation');
   });
 
-  it('rejects a known type without a schema yet as unknown_type', () => {
+  it('validates each type against its own schema: a donation payload is not a payout', () => {
     const v = rejected(validateSubmission('payout', body(submission()), NOW));
-    expect(v.reason).toBe('unknown_type');
-    expect(v.detail).toContain('payout');
+    expect(v.reason).toBe('schema_invalid');
+    expect(v.detail).toContain('payer_committee_id');
   });
 
   it('rejects a body that is not UTF-8 as parse_error, even when it would decode leniently', () => {
