@@ -32,8 +32,13 @@ export const DlqRecordV1 = z.object({
   /** The original key and headers, when the record came from Kafka. */
   original_key: z.string().nullable(),
   original_headers: z.record(z.string(), z.string()),
-  /** The raw bytes as base64, exactly as received. */
+  /**
+   * The raw bytes as base64, exactly as received; or, when `raw_sealed`, sealed with AES-256-GCM
+   * under a key derived from the ingestion HMAC key, because the record holds private people's
+   * identifiers that must not sit in Kafka in the clear (`influence dlq` opens them for replay).
+   */
   raw_base64: z.string(),
+  raw_sealed: z.boolean().default(false),
   failed_at: Instant,
 });
 export type DlqRecordV1 = z.infer<typeof DlqRecordV1>;

@@ -1,4 +1,11 @@
 /** Every ingestion source the CLI offers (`influence import <name> …`). */
 import type { ImportSource } from '../shared/ingest/source.ts';
+import { SOURCES as FEC } from '../ingest-fec/index.ts';
+import { SOURCES as FIRST_PARTY } from '../ingest-first-party/index.ts';
+import { SOURCES as X } from '../ingest-x/index.ts';
 
-export const IMPORT_SOURCES: readonly ImportSource<unknown>[] = [];
+export const IMPORT_SOURCES: readonly ImportSource<unknown>[] = [
+  ...(FEC as ImportSource<unknown>[]),
+  ...(X as ImportSource<unknown>[]),
+  ...(FIRST_PARTY as ImportSource<unknown>[]),
+];

@@ -46,6 +46,7 @@ describe('toDlqRecord', () => {
       original_key: 'C00879510',
       original_headers: { trace: 'abc' },
       raw_base64: Buffer.from('{"not":"valid"}').toString('base64'),
+      raw_sealed: false,
       failed_at: '2024-10-20T08:30:00.123Z',
     });
   });

@@ -17,6 +17,8 @@ export interface DeadLetter {
   key?: string | null;
   headers?: Record<string, string>;
   raw: Buffer;
+  /** `raw` is sealed (see seal.ts) because it holds private identifiers. */
+  sealed?: boolean;
 }
 
 /** Builds the DLQ record for `letter`, written by `service`. */
@@ -33,6 +35,7 @@ export function toDlqRecord(letter: DeadLetter, service: string, now: Date = new
     original_key: letter.key ?? null,
     original_headers: letter.headers ?? {},
     raw_base64: letter.raw.toString('base64'),
+    raw_sealed: letter.sealed ?? false,
     failed_at: now.toISOString(),
   };
 }

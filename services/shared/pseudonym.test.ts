@@ -33,5 +33,26 @@ describe('stripTokens', () => {
     );
     expect(stripTokens('https://u:p@example.com/x?a=1&signature=zz')).toBe('https://example.com/x?a=1');
     expect(stripTokens('not a url')).toBe('not a url');
+    // Parameters that are kept stay exactly as written.
+    expect(stripTokens('https://docquery.fec.gov/cgi-bin/fecimg/?202410099684835318')).toBe(
+      'https://docquery.fec.gov/cgi-bin/fecimg/?202410099684835318',
+    );
+    expect(stripTokens('https://x.test/a?202410&access_token=t&b=c%20d')).toBe(
+      'https://x.test/a?202410&b=c%20d',
+    );
+  });
+});
+
+describe('sealed dead-letter bytes', () => {
+  it('open only under the same key and hide the content', async () => {
+    const { createSealer } = await import('./seal.ts');
+    const a = createSealer(Buffer.alloc(32, 1));
+    const sealed = a.seal(Buffer.from('jane@example.com,555-0100'));
+    expect(sealed.toString('latin1')).not.toContain('jane');
+    expect(a.open(sealed).toString()).toBe('jane@example.com,555-0100');
+    expect(() => createSealer(Buffer.alloc(32, 2)).open(sealed)).toThrow();
+    const tampered = Buffer.from(sealed);
+    tampered.writeUInt8((tampered.at(-1) ?? 0) ^ 1, tampered.length - 1);
+    expect(() => a.open(tampered)).toThrow();
   });
 });

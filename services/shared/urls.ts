@@ -15,8 +15,23 @@ export function stripTokens(url: string): string {
   } catch {
     return url;
   }
+  const hadUser = u.username !== '' || u.password !== '';
   u.username = '';
   u.password = '';
-  for (const k of [...u.searchParams.keys()]) if (SECRET_PARAMS.test(k)) u.searchParams.delete(k);
+  // Filter the query text itself: rebuilding it through URLSearchParams would rewrite
+  // parameters we keep (FEC image links are `?202410099684835318`, which would become `…=`).
+  const parts = u.search.replace(/^\?/, '').split('&');
+  const kept = parts.filter((p) => {
+    const name = p.split('=')[0] ?? '';
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      /* keep the name as written */
+    }
+    return !SECRET_PARAMS.test(decoded);
+  });
+  if (kept.length === parts.length && !hadUser) return url;
+  u.search = kept.filter((p) => p !== '').join('&');
   return u.toString();
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { createKafka } from '../../shared/kafka.ts';
 import { createClickHouse } from '../../shared/clickhouse.ts';
 import { createPseudonymizer } from '../../shared/pseudonym.ts';
+import { createSealer } from '../../shared/seal.ts';
 import { runImport, type ImportSummary } from '../../shared/ingest/importer.ts';
 import { kafkaSink } from '../../shared/ingest/kafka-sink.ts';
 import { clickhouseStoredLookup } from '../../shared/ingest/stored-lookup.ts';
@@ -60,7 +61,9 @@ export async function importCommand(argv: string[], log: Logger): Promise<number
   const endpoints = currentEndpoints(cfg);
   if (!endpoints.kafka.brokers)
     throw new CliError('no Kafka brokers: start a stack or set KAFKA_BROKERS', EXIT.notRunning);
-  const pseudonymize = createPseudonymizer(hmacKey(cfg, !endpoints.kafka.external));
+  const key = hmacKey(cfg, !endpoints.kafka.external);
+  const pseudonymize = createPseudonymizer(key);
+  const sealer = createSealer(key);
 
   const kafka = createKafka({
     brokers: endpoints.kafka.brokers.split(','),
@@ -85,6 +88,7 @@ export async function importCommand(argv: string[], log: Logger): Promise<number
       inputs,
       sink: kafkaSink(producer, `import:${source.name}`),
       pseudonymize,
+      seal: (raw) => sealer.seal(raw),
       log,
       ...(clickhouse ? { stored: clickhouseStoredLookup(clickhouse) } : {}),
       onProgress: progress.update,

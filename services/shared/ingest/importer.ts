@@ -63,6 +63,8 @@ export interface ImportOptions {
   now?: () => Date;
   /** Distinct event ids remembered within a run for duplicate detection. */
   rememberIds?: number;
+  /** Seals raw bytes of dead letters; required for sensitive sources. */
+  seal?: (raw: Buffer) => Buffer;
 }
 
 /** A bounded set that forgets its oldest entries. */
@@ -105,6 +107,11 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
   const log = opts.log.child({ module: 'import', source: source.name });
   const summaries: InputSummary[] = [];
+  const seal = opts.seal;
+  if (source.sensitive && !seal)
+    throw new Error(
+      `${source.name} holds private identifiers: its dead letters must be sealed (no seal given)`,
+    );
 
   for (const name of opts.inputs) {
     const s: InputSummary = { input: name, read: 0, published: 0, dead_lettered: 0, duplicates: 0, bytes: 0 };
@@ -139,7 +146,16 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     };
     const letter = (position: string, raw: Buffer, reason: DeadLetter['reason'], detail: string): void => {
       s.dead_lettered++;
-      letters.push({ reason, detail, step: `import:${source.name}`, source: name, position, raw });
+      const sealed = source.sensitive && seal ? seal(raw) : undefined;
+      letters.push({
+        reason,
+        detail,
+        step: `import:${source.name}`,
+        source: name,
+        position,
+        raw: sealed ?? raw,
+        sealed: sealed !== undefined,
+      });
     };
 
     try {

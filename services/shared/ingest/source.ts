@@ -56,6 +56,11 @@ export interface ImportSource<T = unknown> {
   eventType: EventType;
   /** One line for `influence import --help`. */
   description: string;
+  /**
+   * The raw input holds private people's identifiers (first-party records): raw bytes of dead
+   * letters are sealed before they reach Kafka.
+   */
+  sensitive?: boolean;
   /** The items of one input, in order. Must not throw for bad content: yield a fault instead. */
   read(ctx: ReaderContext): AsyncIterable<ReadResult<T>>;
   /** One item to one outcome. Pure: no I/O. */
