@@ -94,7 +94,9 @@ export const AdPayloadV1 = z
     spend: MoneyRange.describe('In `currency`.'),
     impressions: CountRange.nullable(),
     delivery_start: Instant.nullable(),
-    delivery_end: Instant.nullable().describe('Null while the ad is still running.'),
+    delivery_end: Instant.nullable().describe(
+      'Null while the ad is still running. Kept as the library reports it, even before delivery_start (the Snap library has such rows).',
+    ),
     targeting: AdTargetingV1,
     region_distribution: z.array(RegionShareV1).describe('Possibly empty.'),
     creative: AdCreativeV1,
@@ -118,21 +120,11 @@ export const AdPayloadV1 = z
         path: ['granularity'],
         message: 'only the Meta report is per advertiser',
       });
-    if (
-      a.delivery_start !== null &&
-      a.delivery_end !== null &&
-      Date.parse(a.delivery_end) < Date.parse(a.delivery_start)
-    )
-      ctx.addIssue({
-        code: 'custom',
-        path: ['delivery_end'],
-        message: 'delivery_end must be >= delivery_start',
-      });
   })
   .describe(
     'A cumulative delivery snapshot of one ad; a newer snapshot_at supersedes. Zod-only rules: ' +
       'range rules of MoneyRange/CountRange; a Snap ad_id is 64 lower-case hex, a Meta ad_id digits ' +
-      '(granularity "ad"); advertiser_period only for meta; delivery_end >= delivery_start; ' +
+      '(granularity "ad"); advertiser_period only for meta; ' +
       'age_min <= age_max; a stance of origin "coder" names its coder.',
   );
 export type AdPayloadV1 = z.infer<typeof AdPayloadV1>;

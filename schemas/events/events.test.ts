@@ -440,7 +440,7 @@ describe('ad', () => {
     expect(failPaths(AdV1, 'ad', with_(metaAd, { ad_id: '1.2345678901234568e+18' }))).toEqual(['ad_id']);
   });
 
-  it('rejects a coder stance without its coder, and a delivery that ends before it starts', () => {
+  it('rejects a coder stance without its coder, and keeps a delivery that ends before it starts', () => {
     expect(
       failPaths(
         AdV1,
@@ -448,9 +448,10 @@ describe('ad', () => {
         with_(metaAd, { stance: [{ subject: 'x', stance: 'y', origin: 'coder', coder: null }] }),
       ),
     ).toEqual(['stance.0.coder']);
-    expect(failPaths(AdV1, 'ad', with_(metaAd, { delivery_end: '2024-09-01T00:00:00Z' }))).toEqual([
-      'delivery_end',
-    ]);
+    // The Snap library has such rows; they are kept as reported, not rejected.
+    expect(() =>
+      AdV1.parse(envelope('ad', with_(metaAd, { delivery_end: '2024-09-01T00:00:00Z' }))),
+    ).not.toThrow();
   });
 
   it('rejects a share above 1 and an unknown platform', () => {
