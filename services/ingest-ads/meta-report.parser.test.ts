@@ -86,10 +86,17 @@ describe('meta-report: golden files (Thailand, 2022-11-18, yesterday)', () => {
     expect(capped?.payload.spend).toEqual({ low: '0', high: '100', point: '50', point_method: 'midpoint' });
   }, 60_000);
 
-  it('skips the locations file by rule (no advertiser per row): nothing read, nothing invented', async () => {
-    expect(countIndependently(LOCATIONS).rows).toBe(78);
-    const { summary } = await importAds(metaReportSource, [LOCATIONS]);
-    expect(summary).toMatchObject({ read: 0, published: 0, dead_lettered: 0 });
+  it('imports the locations file as per-region totals over all advertisers', async () => {
+    const rows = countIndependently(LOCATIONS).rows;
+    const { summary, events } = await importAds(metaReportSource, [LOCATIONS]);
+    expect(summary).toMatchObject({ read: rows, published: rows, dead_lettered: 0 });
+    const bangkok = events.map((e) => e.payload).find((p) => p.targeting.regions[0] === 'Bangkok');
+    expect(bangkok).toMatchObject({
+      advertiser_name: '(all advertisers)',
+      advertiser_id: null,
+      ad_id: 'report:TH:all-advertisers:Bangkok:yesterday@2022-11-18',
+      spend: { low: '13718', high: '13718' },
+    });
   });
 
   it('reads the file name', () => {

@@ -6,9 +6,9 @@
  * - `<part>` = `advertisers`: national totals (targeting.regions empty, region `all`);
  *   any other part is a region file (`…_yesterday_Bangkok.csv`): targeting.regions = [region].
  * - The locations file (`…_locations.csv`, header `Location name,Amount spent (…)`) holds spend
- *   per region with no advertiser: it is not an ad snapshot, so the reader skips it by rule (no
- *   items, nothing counted) rather than inventing an advertiser. Its figures are the sums of the
- *   region files, which are imported.
+ *   per region over all advertisers: each row is a period total with advertiser_name
+ *   `(all advertisers)`, advertiser_id null, ad_id `report:<country>:all-advertisers:<region>:<period>`
+ *   (analysts must not add these to the per-advertiser rows: they are the same money, summed).
  * - The currency comes from the header (`Amount spent (THB)`).
  * - Amounts are whole numbers (exact) or `≤100`: low 0, high 100, point 50 (`midpoint`).
  * - ad_id = `report:<country>:<page id>:<disclaimer>:<region|all>:<period>` where period is
@@ -75,9 +75,15 @@ export function isLocationsFile(header: CsvHeader): boolean {
   return header.names[0] === 'Location name' && !header.index.has('Page ID');
 }
 
+/** The advertiser name of a locations-file row: spend summed over every advertiser. */
+export const ALL_ADVERTISERS = '(all advertisers)';
+
 export function parseMetaReportRow(item: Item<CsvRow>, _ctx: ParseContext): ParseOutcome {
   const row = item.value;
-  const missing = missingColumns(row, META_REPORT_REQUIRED);
+  const locations = isLocationsFile(row.header);
+  const missing = locations
+    ? missingColumns(row, ['Location name'])
+    : missingColumns(row, META_REPORT_REQUIRED);
   const amount = amountColumn(row.header);
   if (!amount) missing.push('Amount spent (<currency>)');
   if (missing.length > 0 || !amount)
@@ -97,12 +103,14 @@ export function parseMetaReportRow(item: Item<CsvRow>, _ctx: ParseContext): Pars
     );
   const get = (col: string): string => cell(row, col) ?? '';
 
-  const pageId = get('Page ID').trim();
-  if (!/^\d{1,24}$/.test(pageId))
+  const pageId = locations ? '' : get('Page ID').trim();
+  if (!locations && !/^\d{1,24}$/.test(pageId))
     return outcome.reject('schema_invalid', `Page ID is not digits: ${JSON.stringify(pageId.slice(0, 60))}`);
-  const pageName = get('Page name').trim();
+  const pageName = locations ? ALL_ADVERTISERS : get('Page name').trim();
   if (pageName === '') return outcome.reject('schema_invalid', 'Page name is empty');
-  const disclaimer = get('Disclaimer').trim();
+  const location = locations ? get('Location name').trim() : '';
+  if (locations && location === '') return outcome.reject('schema_invalid', 'Location name is empty');
+  const disclaimer = locations ? '' : get('Disclaimer').trim();
   const text = get(amount.name).trim();
   let spend: AdPayloadV1['spend'] | undefined;
   if (/^(≤|<=)\s*\d+$/.test(text)) {
@@ -117,13 +125,15 @@ export function parseMetaReportRow(item: Item<CsvRow>, _ctx: ParseContext): Pars
       `${amount.name} is neither a number nor ≤N: ${JSON.stringify(text.slice(0, 40))}`,
     );
 
-  const isNational = name.part.toLowerCase() === 'advertisers';
-  const region = isNational ? 'all' : name.part;
+  const isNational = !locations && name.part.toLowerCase() === 'advertisers';
+  const region = locations ? location : isNational ? 'all' : name.part;
   const period = name.period === 'lifelong' ? 'lifelong' : `${name.period}@${name.date}`;
-  const adId = `report:${name.country}:${pageId}:${disclaimer}:${region}:${period}`;
+  const adId = locations
+    ? `report:${name.country}:all-advertisers:${region}:${period}`
+    : `report:${name.country}:${pageId}:${disclaimer}:${region}:${period}`;
   const targeting = emptyTargeting();
   targeting.countries = [name.country];
-  if (!isNational) targeting.regions = [name.part];
+  if (!isNational) targeting.regions = [region];
 
   const payload: AdPayloadV1 = {
     platform: 'meta',
@@ -131,7 +141,7 @@ export function parseMetaReportRow(item: Item<CsvRow>, _ctx: ParseContext): Pars
     snapshot_at: snapshotAt,
     granularity: 'advertiser_period',
     advertiser_name: pageName,
-    advertiser_id: pageId,
+    advertiser_id: locations ? null : pageId,
     paying_entity: disclaimer === '' || disclaimer === NO_DISCLAIMER ? null : disclaimer,
     sponsor_committee_id: null,
     currency: amount.currency,
@@ -151,8 +161,7 @@ export function parseMetaReportRow(item: Item<CsvRow>, _ctx: ParseContext): Pars
 export const metaReportSource: ImportSource<CsvRow> = {
   name: 'meta-report',
   eventType: 'ad',
-  description:
-    'Meta Ad Library Report CSVs (advertisers and per-region files; the locations file is skipped)',
-  read: (ctx) => readCsvRows(ctx, { skipFile: (header) => isLocationsFile(header) }),
+  description: 'Meta Ad Library Report CSVs (advertisers, per-region and locations files)',
+  read: (ctx) => readCsvRows(ctx),
   parse: parseMetaReportRow,
 };
