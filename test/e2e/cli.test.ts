@@ -3,11 +3,9 @@
  * (`influence run --once`) and a detached stack (`stack up --detach` … `stack down`), checked
  * with the clients an analyst or operator would use.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { REPO_ROOT } from '../../infra/local/config.ts';
@@ -15,33 +13,13 @@ import { isAlive } from '../../infra/local/process.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { rawTopic, DLQ_TOPIC } from '../../schemas/topics.ts';
+import { influence as runCli, type CliResult } from '../helpers/cli.ts';
 
-const exec = promisify(execFile);
-const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
 const dirs: string[] = [];
 
 /** Runs `influence …` as a user would, with a state folder of its own and no endpoints set. */
-async function influence(
-  stateDir: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    INFLUENCE_STATE_DIR: stateDir,
-    PATH: `${BIN}:${process.env['PATH'] ?? ''}`,
-  };
-  for (const k of ['KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'CLICKHOUSE_URL']) delete env[k];
-  try {
-    const r = await exec(path.join(BIN, 'influence'), args, {
-      env,
-      cwd: REPO_ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+function influence(stateDir: string, args: string[]): Promise<CliResult> {
+  return runCli(args, { INFLUENCE_STATE_DIR: stateDir });
 }
 
 function stateDir(): string {

@@ -146,3 +146,22 @@ describe('runImport', () => {
     expect(s.published).toBe(1);
   });
 });
+
+describe('publishing limits', () => {
+  it('splits produce requests below the broker limit and stops on a failing sink', async () => {
+    const { chunkByBytes } = await import('./kafka-sink.ts');
+    const msgs = Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: 'x'.repeat(300), i }));
+    const chunks = chunkByBytes(msgs, 1000);
+    expect(chunks.map((c) => c.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(chunks.flat()).toEqual(msgs);
+
+    const input = file('d.txt', '30|C00879510|1.00\n');
+    const failing: EventSink = {
+      publish: () => Promise.reject(new Error('broker down')),
+      deadLetter: () => Promise.resolve(),
+    };
+    await expect(
+      runImport({ source: toy, inputs: [input], sink: failing, pseudonymize, log: silentLogger }),
+    ).rejects.toThrow(/publishing failed: broker down/);
+  });
+});

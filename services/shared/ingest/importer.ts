@@ -86,6 +86,17 @@ class RecentIds {
   }
 }
 
+/** An event larger than this is dead-lettered as too_large (Kafka refuses 1 MiB batches). */
+export const MAX_EVENT_BYTES = 512 * 1024;
+
+/** The sink failed (Kafka unreachable or refusing): the import stops, nothing is miscounted. */
+export class SinkError extends Error {
+  constructor(cause: unknown) {
+    super(`publishing failed: ${(cause as Error).message}`, { cause });
+    this.name = 'SinkError';
+  }
+}
+
 interface Pending {
   eventId: string;
   key: string;
@@ -94,7 +105,8 @@ interface Pending {
 
 /**
  * Imports every input. Never throws for bad content; an input that cannot be opened is counted
- * in `unreadable` with its error and the others go on. @throws when the sink fails (Kafka down).
+ * in `unreadable` with its error and the others go on. @throws SinkError when the sink fails
+ * (Kafka down or refusing): the import stops there; a re-run is safe, event ids being stable.
  */
 export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const { source, sink } = opts;
@@ -131,18 +143,22 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     let letters: DeadLetter[] = [];
 
     const flush = async (): Promise<void> => {
-      if (letters.length > 0) {
-        await sink.deadLetter(letters);
-        letters = [];
+      try {
+        if (letters.length > 0) {
+          await sink.deadLetter(letters);
+          letters = [];
+        }
+        if (pending.length === 0) return;
+        const batch = pending;
+        pending = [];
+        const stored = opts.stored ? await opts.stored(batch.map((p) => p.eventId)) : new Set<string>();
+        const fresh = batch.filter((p) => !stored.has(p.eventId));
+        s.duplicates += batch.length - fresh.length;
+        if (fresh.length > 0) await sink.publish(fresh.map((p) => ({ topic, key: p.key, value: p.value })));
+        s.published += fresh.length;
+      } catch (err) {
+        throw new SinkError(err);
       }
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      const stored = opts.stored ? await opts.stored(batch.map((p) => p.eventId)) : new Set<string>();
-      const fresh = batch.filter((p) => !stored.has(p.eventId));
-      s.duplicates += batch.length - fresh.length;
-      if (fresh.length > 0) await sink.publish(fresh.map((p) => ({ topic, key: p.key, value: p.value })));
-      s.published += fresh.length;
     };
     const letter = (position: string, raw: Buffer, reason: DeadLetter['reason'], detail: string): void => {
       s.dead_lettered++;
@@ -196,8 +212,18 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
             } else if (seen.has(id)) {
               s.duplicates++;
             } else {
-              seen.add(id);
-              pending.push({ eventId: id, key: spec.key(parsed.data), value: JSON.stringify(parsed.data) });
+              const value = JSON.stringify(parsed.data);
+              if (Buffer.byteLength(value) > MAX_EVENT_BYTES) {
+                letter(
+                  item.position,
+                  item.raw,
+                  'too_large',
+                  `the event would be ${Buffer.byteLength(value)} bytes; at most ${MAX_EVENT_BYTES}`,
+                );
+              } else {
+                seen.add(id);
+                pending.push({ eventId: id, key: spec.key(parsed.data), value });
+              }
             }
           }
         }
@@ -214,6 +240,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         }
       }
     } catch (err) {
+      if (err instanceof SinkError) throw err;
       // The stream itself failed mid-way (a read error): what was read stays counted.
       s.error = `reading stopped: ${(err as Error).message}`;
       log.error({ input: name, err }, 'reading stopped');
