@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../services/shared/logger.ts';
-import { childEnv, nodeBinary, REPO_ROOT } from './config.ts';
+import { childEnv, nodeBinary, REPO_ROOT, type StackConfig } from './config.ts';
+import { localHmacKeyHex } from './hmac-key.ts';
 import { freePorts } from './ports.ts';
 import { spawnManaged, type ManagedProcess } from './process.ts';
 import type { StackEndpoints } from './stack.ts';
@@ -33,6 +34,7 @@ export async function startPipelineServices(opts: {
   log: Logger;
   ingestToken?: string;
   ingestPort?: number;
+  cfg: StackConfig;
 }): Promise<PipelineServices> {
   const [ingestPort = 0, bridgeHealth = 0, workerHealth = 0] = await freePorts(3);
   const port = opts.ingestPort ?? ingestPort;
@@ -49,7 +51,7 @@ export async function startPipelineServices(opts: {
     {
       name: 'ingest-http',
       entry: 'services/ingest-http/main.ts',
-      env: { INGEST_PORT: String(port), INGEST_TOKEN: token },
+      env: { INGEST_PORT: String(port), INGEST_TOKEN: token, INGEST_HMAC_KEY: localHmacKeyHex(opts.cfg) },
       health: `http://127.0.0.1:${port}/healthz`,
     },
     {

@@ -1,15 +1,12 @@
 /**
  * The HMAC key for pseudonyms: INGEST_HMAC_KEY when set (production must set it: there is no
- * default); for the local stack only, a random key generated once and kept in the cache folder,
- * so pseudonyms stay stable across local stacks on this machine.
+ * default); for the local stack only, the machine's local key (infra/local/hmac-key.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../shared/config.ts';
 import { parseHmacKey } from '../shared/pseudonym.ts';
 import type { StackConfig } from '../../infra/local/config.ts';
+import { localHmacKeyHex } from '../../infra/local/hmac-key.ts';
 import { CliError, EXIT } from './context.ts';
 
 /** @throws CliError when no key is configured for an external stack. */
@@ -22,10 +19,5 @@ export function hmacKey(cfg: StackConfig, localStack: boolean): Buffer {
       EXIT.config,
     );
   }
-  const file = path.join(cfg.cacheDir, 'local-hmac.key');
-  if (!existsSync(file)) {
-    mkdirSync(cfg.cacheDir, { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  return parseHmacKey(readFileSync(file, 'utf8'));
+  return parseHmacKey(localHmacKeyHex(cfg));
 }

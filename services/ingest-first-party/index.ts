@@ -44,6 +44,13 @@ const SPECS: Record<
   },
 };
 
+/** The event type each first-party source produces. */
+export const FIRST_PARTY_EVENT_TYPES: Record<FirstPartySourceName, EventType> = {
+  payouts: SPECS.payouts.eventType,
+  signups: SPECS.signups.eventType,
+  contacts: SPECS.contacts.eventType,
+};
+
 /**
  * One record (keys are column names, any case) to an outcome: an event submission, or a
  * `schema_invalid` rejection whose detail names the field. Pure and never throws for bad content.

@@ -7,6 +7,8 @@ import { DlqPublisher } from '../shared/dlq.ts';
 import { onShutdown } from '../shared/health.ts';
 import { commonShape, kafkaShape } from '../shared/service-config.ts';
 import { createIngestServer } from './server.ts';
+import { createPseudonymizer, parseHmacKey } from '../shared/pseudonym.ts';
+import { createSealer } from '../shared/seal.ts';
 
 const cfg = loadConfigOrExit({
   ...kafkaShape,
@@ -15,16 +17,21 @@ const cfg = loadConfigOrExit({
   INGEST_HOST: z.string().default('127.0.0.1'),
   /** Bearer token webhook callers must send; no default. */
   INGEST_TOKEN: z.string().min(16, 'INGEST_TOKEN must be at least 16 characters'),
+  /** Key of the pseudonyms of private identifiers (64 hex characters); no default. */
+  INGEST_HMAC_KEY: z.string().min(1),
 });
 const log = createLogger('ingest-http');
 const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ingest-http', log });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 await producer.connect();
+const hmacKey = parseHmacKey(cfg.INGEST_HMAC_KEY);
+const sealer = createSealer(hmacKey);
 const server = createIngestServer({
   producer,
   dlq: new DlqPublisher(producer, 'ingest-http'),
   token: cfg.INGEST_TOKEN,
   log,
+  firstParty: { pseudonymize: createPseudonymizer(hmacKey), seal: (raw) => sealer.seal(raw) },
 });
 server.listen(cfg.INGEST_PORT, cfg.INGEST_HOST, () => {
   log.info({ ready: true, url: `http://${cfg.INGEST_HOST}:${cfg.INGEST_PORT}` }, 'ingest endpoint listening');

@@ -14,6 +14,13 @@ import { EVENT_TYPES, rawTopic, type EventType } from '../../schemas/topics.ts';
 import type { DeadLetter, DlqPublisher } from '../shared/dlq.ts';
 import { eventId } from '../shared/event-id.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { Pseudonymizer } from '../shared/pseudonym.ts';
+import { completeEvent } from '../shared/ingest/envelope.ts';
+import {
+  FIRST_PARTY_EVENT_TYPES,
+  submissionFromRecord,
+  type FirstPartySourceName,
+} from '../ingest-first-party/index.ts';
 
 export interface IngestServerOptions {
   producer: Producer;
@@ -23,6 +30,11 @@ export interface IngestServerOptions {
   log: Logger;
   maxBodyBytes?: number;
   now?: () => Date;
+  /**
+   * Pseudonyms and sealing for the first-party webhook (`POST /v1/first-party/<source>`); without
+   * them that route answers 503.
+   */
+  firstParty?: { pseudonymize: Pseudonymizer; seal: (raw: Buffer) => Buffer };
 }
 
 class HttpError extends Error {
@@ -118,8 +130,17 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
       send(res, 200, { status: 'ok' });
       return;
     }
+    const fp = /^\/v1\/first-party\/(payouts|signups|contacts)$/.exec(url.pathname);
+    if (fp?.[1]) {
+      await firstParty(fp[1] as FirstPartySourceName, req, res, url);
+      return;
+    }
     const m = /^\/v1\/events\/([a-z_]+)$/.exec(url.pathname);
-    if (!m?.[1]) throw new HttpError(404, 'not found; POST /v1/events/<type>');
+    if (!m?.[1])
+      throw new HttpError(
+        404,
+        'not found; POST /v1/events/<type> or /v1/first-party/<payouts|signups|contacts>',
+      );
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
     if (!tokenMatches(opts.token, req.headers.authorization)) {
       throw new HttpError(401, 'missing or wrong bearer token');
@@ -144,6 +165,77 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
     }
     await opts.producer.send({ topic: v.topic, acks: -1, messages: [{ key: v.key, value: v.value }] });
     send(res, 202, { event_id: v.eventId, topic: v.topic });
+  }
+
+  /**
+   * One first-party record (a JSON object with the same fields as a row of the CSV import):
+   * people are pseudonymized before anything is published; a bad record is dead-lettered with
+   * its bytes sealed, and the answer names the field without repeating private values.
+   */
+  async function firstParty(
+    source: FirstPartySourceName,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+    if (!tokenMatches(opts.token, req.headers.authorization))
+      throw new HttpError(401, 'missing or wrong bearer token');
+    const fpOpts = opts.firstParty;
+    if (!fpOpts) throw new HttpError(503, 'the first-party webhook is off: set INGEST_HMAC_KEY');
+    const raw = await readBody(req, limit);
+    let record: unknown;
+    try {
+      record = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    } catch (err) {
+      record = undefined;
+      await reject(source, raw, 'parse_error', `body is not UTF-8 JSON: ${(err as Error).message}`);
+      return;
+    }
+    if (!record || typeof record !== 'object' || Array.isArray(record)) {
+      await reject(source, raw, 'schema_invalid', 'the body must be one JSON object (a record)');
+      return;
+    }
+    const out = submissionFromRecord(source, record as Record<string, unknown>, {
+      pseudonymize: fpOpts.pseudonymize,
+      now: now(),
+    });
+    if (!out.ok) {
+      await reject(source, raw, out.reason, out.detail);
+      return;
+    }
+    const done = completeEvent(source, FIRST_PARTY_EVENT_TYPES[source], out, now());
+    if (!done.ok) {
+      await reject(source, raw, done.reason, done.detail);
+      return;
+    }
+    await opts.producer.send({
+      topic: done.topic,
+      acks: -1,
+      messages: [{ key: done.key, value: done.value }],
+    });
+    send(res, 202, { event_id: done.eventId, topic: done.topic });
+
+    async function reject(
+      src: string,
+      body: Buffer,
+      reason: DeadLetter['reason'],
+      detail: string,
+    ): Promise<void> {
+      await opts.dlq.publish([
+        {
+          reason,
+          detail,
+          step: 'ingest-http:first-party',
+          source: `http:${url.pathname}`,
+          position: null,
+          raw: fpOpts!.seal(body),
+          sealed: true,
+        },
+      ]);
+      log.info({ source: src, reason }, 'first-party record dead-lettered');
+      send(res, 422, { error: reason, detail, dead_lettered: true });
+    }
   }
 
   return http.createServer((req, res) => {

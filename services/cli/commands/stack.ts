@@ -105,6 +105,7 @@ export async function bringUp(opts: {
   try {
     if (!opts.infraOnly) {
       services = await startPipelineServices({
+        cfg,
         stateDir: stack.stateDir,
         endpoints: stack.endpoints,
         log: opts.log,

@@ -6,10 +6,10 @@
  */
 import { EVENT_SPECS } from '../../../schemas/events/index.ts';
 import { rawTopic } from '../../../schemas/topics.ts';
-import { eventId } from '../event-id.ts';
 import type { DeadLetter } from '../dlq.ts';
 import type { Logger } from '../logger.ts';
 import type { Pseudonymizer } from '../pseudonym.ts';
+import { completeEvent } from './envelope.ts';
 import { InputUnreadableError, openInput } from './readers.ts';
 import type { ImportSource, ParseOutcome } from './source.ts';
 
@@ -190,29 +190,14 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           if (!out.ok) {
             letter(item.position, item.raw, out.reason, out.detail);
           } else {
-            const id = eventId(source.name, out.source_record_id, spec.schema_version);
-            const event = {
-              event_id: id,
-              type: source.eventType,
-              schema_version: spec.schema_version,
-              source: source.name,
-              source_record_id: out.source_record_id,
-              occurred_at: out.occurred_at,
-              ingested_at: startedAt.toISOString(),
-              payload: out.payload,
-            };
-            const parsed = spec.envelope.safeParse(event);
-            if (!parsed.success) {
-              letter(
-                item.position,
-                item.raw,
-                'schema_invalid',
-                JSON.stringify(parsed.error.issues).slice(0, 8000),
-              );
+            const done = completeEvent(source.name, source.eventType, out, startedAt);
+            const id = done.ok ? done.eventId : '';
+            if (!done.ok) {
+              letter(item.position, item.raw, done.reason, done.detail);
             } else if (seen.has(id)) {
               s.duplicates++;
             } else {
-              const value = JSON.stringify(parsed.data);
+              const value = done.value;
               if (Buffer.byteLength(value) > MAX_EVENT_BYTES) {
                 letter(
                   item.position,
@@ -222,7 +207,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
                 );
               } else {
                 seen.add(id);
-                pending.push({ eventId: id, key: spec.key(parsed.data), value });
+                pending.push({ eventId: id, key: done.key, value });
               }
             }
           }
