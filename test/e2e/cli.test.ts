@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { REPO_ROOT } from '../../infra/local/config.ts';
+import { CAMPAIGN_DIR, CAMPAIGN_IMPORTS } from '../../infra/sample/campaign/manifest.ts';
 import { isAlive } from '../../infra/local/process.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
@@ -42,31 +42,38 @@ interface Status {
 }
 
 describe('influence run --once (the main job)', () => {
-  it('sends the bundled sample through the pipeline and reports what landed', async () => {
+  it('imports the bundled sample campaign through the pipeline and reports what landed', async () => {
     const dir = stateDir();
     const r = await influence(dir, ['run', '--once', '--json']);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const report = JSON.parse(r.stdout) as {
-      sent: number;
-      accepted: number;
-      dead_lettered: number;
-      landed: { type: string; events: string; amount_usd: string }[];
+      imports: {
+        source: string;
+        read: number;
+        published: number;
+        dead_lettered: number;
+        inputs: { input: string; read: number }[];
+      }[];
+      totals: { read: number; published: number; dead_lettered: number; duplicates: number };
+      landed: { type: string; source: string; events: string }[];
       endpoints: Status;
     };
-    // Expected figures recomputed from the sample file itself.
-    const lines = readFileSync(path.join(REPO_ROOT, 'infra', 'sample', 'walking-skeleton.ndjson'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { submission: { payload: { committee_id: string; amount: string } } });
-    const valid = lines.filter((l) => /^C\d{8}$/.test(l.submission.payload.committee_id));
-    const cents = valid.reduce((sum, l) => sum + BigInt(l.submission.payload.amount.replace('.', '')), 0n);
-    expect(report.sent).toBe(lines.length);
-    expect(report.accepted).toBe(valid.length);
-    expect(report.dead_lettered).toBe(lines.length - valid.length);
-    expect(report.landed).toHaveLength(1);
-    expect(report.landed[0]?.type).toBe('donation');
-    expect(Number(report.landed[0]?.events)).toBe(valid.length);
-    expect(BigInt(Math.round(Number(report.landed[0]?.amount_usd) * 100))).toBe(cents);
+    // Rows per file as the generator wrote them (infra/sample/campaign/expected.json).
+    const expected = JSON.parse(readFileSync(path.join(CAMPAIGN_DIR, 'expected.json'), 'utf8')) as {
+      rows: Record<string, number>;
+    };
+    for (const { file } of CAMPAIGN_IMPORTS) {
+      const input = report.imports.flatMap((i) => i.inputs).find((i) => path.basename(i.input) === file);
+      expect(input?.read, file).toBe(expected.rows[file]);
+    }
+    expect(report.totals.dead_lettered).toBe(0);
+    expect(report.totals.published).toBe(report.totals.read);
+    // Every published event landed in ClickHouse, per source.
+    const publishedBySource = new Map<string, number>();
+    for (const i of report.imports)
+      publishedBySource.set(i.source, (publishedBySource.get(i.source) ?? 0) + i.published);
+    const landedBySource = new Map(report.landed.map((l) => [l.source, Number(l.events)]));
+    expect(landedBySource).toEqual(publishedBySource);
     expect(report.endpoints.ui.temporal).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(report.endpoints.clickhouse.analyst_url).toMatch(/^http:\/\/analyst:/);
     // --once stops everything it started.
