@@ -35,6 +35,8 @@ export interface IngestServerOptions {
    * them that route answers 503.
    */
   firstParty?: { pseudonymize: Pseudonymizer; seal: (raw: Buffer) => Buffer };
+  /** The topic of each event type (default `influence.raw.<type>.v1`; tests use their own). */
+  rawTopicOf?: (type: EventType) => string;
 }
 
 class HttpError extends Error {
@@ -163,8 +165,9 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
       send(res, 422, { error: v.reason, detail: v.detail, dead_lettered: true });
       return;
     }
-    await opts.producer.send({ topic: v.topic, acks: -1, messages: [{ key: v.key, value: v.value }] });
-    send(res, 202, { event_id: v.eventId, topic: v.topic });
+    const topic = opts.rawTopicOf ? opts.rawTopicOf(type as EventType) : v.topic;
+    await opts.producer.send({ topic, acks: -1, messages: [{ key: v.key, value: v.value }] });
+    send(res, 202, { event_id: v.eventId, topic });
   }
 
   /**

@@ -28,7 +28,8 @@ const source = `test:walking-skeleton:${suffix}`;
 const groupId = `bridge.test-${suffix}`;
 const taskQueue = `test-ingest-${suffix}`;
 const token = randomBytes(24).toString('hex');
-const topic = rawTopic('donation');
+// A topic of its own, so other test files publishing donations cannot change its batches.
+const topic = `${rawTopic('donation')}.test-${suffix}`;
 
 function submission(recordId: string, amount: string) {
   return {
@@ -108,11 +109,16 @@ beforeAll(async () => {
   await producer.connect();
   admin = kafka.admin();
   await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   server = createIngestServer({
     producer,
     dlq: new DlqPublisher(producer, 'ingest-http'),
     token,
     log: silentLogger,
+    rawTopicOf: () => topic,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   ingestUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -134,6 +140,7 @@ afterAll(async () => {
   await workerRun;
   await new Promise<void>((resolve) => server?.close(() => resolve()));
   await producer?.disconnect();
+  await admin?.deleteTopics({ topics: [topic] });
   await admin?.disconnect();
   await temporal?.connection.close();
   await ch?.command({ query: `DROP DATABASE IF EXISTS ${database}` });
@@ -212,7 +219,9 @@ describe('walking skeleton on the real stack', () => {
       expect(id).toMatch(
         new RegExp(`^ingest:${groupId.replace(/\./g, '\\.')}:${topic.replace(/\./g, '\\.')}:\\d+:\\d+-\\d+$`),
       );
-      const d = await temporal.workflow.getHandle(id).describe();
+      const handle = temporal.workflow.getHandle(id);
+      await handle.result();
+      const d = await handle.describe();
       expect(d.status.name).toBe('COMPLETED');
       expect(d.typedSearchAttributes.get(EVENT_TYPE)).toBe('donation');
     }
