@@ -106,32 +106,44 @@ async function ends(topic: string): Promise<Offsets> {
   return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
 }
 
-/** The values of the messages appended to `topic` between two offset snapshots. */
-async function appended(topic: string, from: Offsets, to: Offsets): Promise<string[]> {
-  const wanted = [...to].reduce((n, [p, end]) => n + Number(end - (from.get(p) ?? 0n)), 0);
-  if (wanted === 0) return [];
-  const values: string[] = [];
+interface Range {
+  topic: string;
+  from: Offsets;
+  to: Offsets;
+}
+
+/** The values of the messages appended to each topic between two offset snapshots (one consumer). */
+async function appended(ranges: readonly Range[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(ranges.map((r) => [r.topic, []]));
+  const count = (r: Range): number =>
+    [...r.to].reduce((n, [p, end]) => n + Number(end - (r.from.get(p) ?? 0n)), 0);
+  const live = ranges.filter((r) => count(r) > 0);
+  if (live.length === 0) return out;
+  const wanted = live.reduce((n, r) => n + count(r), 0);
+  let got = 0;
   const consumer = kafka.consumer({ groupId: `import-check-${uniqueSuffix()}` });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: live.map((r) => r.topic), fromBeginning: true });
   await consumer.run({
-    eachMessage: ({ partition, message }) => {
-      const start = from.get(partition) ?? 0n;
-      const end = to.get(partition) ?? 0n;
+    eachMessage: ({ topic, partition, message }) => {
+      const r = live.find((x) => x.topic === topic);
       const at = BigInt(message.offset);
-      if (at >= start && at < end) values.push(message.value?.toString('utf8') ?? '');
+      if (r && at >= (r.from.get(partition) ?? 0n) && at < (r.to.get(partition) ?? 0n)) {
+        out.get(topic)?.push(message.value?.toString('utf8') ?? '');
+        got++;
+      }
       return Promise.resolve();
     },
   });
   try {
-    await waitFor(() => Promise.resolve(values.length >= wanted ? true : undefined), {
-      what: `${wanted} messages on ${topic}`,
+    await waitFor(() => Promise.resolve(got >= wanted ? true : undefined), {
+      what: `${wanted} messages on ${live.map((r) => r.topic).join(', ')}`,
       timeoutMs: 60_000,
     });
   } finally {
     await consumer.disconnect();
   }
-  return values;
+  return out;
 }
 
 interface Summary {
@@ -164,10 +176,14 @@ describe('influence import on every shared data file', () => {
       expect(s.unreadable).toBe(0);
 
       // What reached Kafka: this import's events, and its dead letters with their positions.
-      const raw = (await appended(rawTopic(c.type), rawBefore, await ends(rawTopic(c.type)))).filter(
+      const got = await appended([
+        { topic: rawTopic(c.type), from: rawBefore, to: await ends(rawTopic(c.type)) },
+        { topic: DLQ_TOPIC, from: dlqBefore, to: await ends(DLQ_TOPIC) },
+      ]);
+      const raw = (got.get(rawTopic(c.type)) ?? []).filter(
         (v) => (JSON.parse(v) as { source: string }).source === c.source,
       );
-      const dlq = (await appended(DLQ_TOPIC, dlqBefore, await ends(DLQ_TOPIC))).filter(
+      const dlq = (got.get(DLQ_TOPIC) ?? []).filter(
         (v) => DlqRecordV1.parse(JSON.parse(v)).step === `import:${c.source}`,
       );
       expect(raw).toHaveLength(s.published);
@@ -191,7 +207,11 @@ describe('influence import on every shared data file', () => {
       INFLUENCE_STATE_DIR: stateDir,
     });
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    const again = (await appended(rawTopic('donation'), before, await ends(rawTopic('donation'))))
+    const again = (
+      (
+        await appended([{ topic: rawTopic('donation'), from: before, to: await ends(rawTopic('donation')) }])
+      ).get(rawTopic('donation')) ?? []
+    )
       .map((v) => JSON.parse(v) as { source: string; event_id: string })
       .filter((e) => e.source === 'fec-itcont')
       .map((e) => e.event_id);
