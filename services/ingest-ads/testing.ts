@@ -10,27 +10,16 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { REPO_ROOT } from '../../infra/local/config.ts';
 import { AdV1 } from '../../schemas/events/ad.ts';
 import type { DeadLetter } from '../shared/dlq.ts';
-import { runImport, type EventSink, type ImportSummary } from '../shared/ingest/importer.ts';
+import { runImport, type ImportSummary } from '../shared/ingest/importer.ts';
 import type { ImportSource } from '../shared/ingest/source.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { createPseudonymizer } from '../shared/pseudonym.ts';
+import { MemorySink } from '../shared/ingest/memory-sink.ts';
+export { MemorySink } from '../shared/ingest/memory-sink.ts';
 
 export const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
 export const FIXTURES = path.resolve(REPO_ROOT, 'test', 'fixtures', 'ads');
 export const FIXED_NOW = new Date('2024-11-01T08:30:00.000Z');
-
-export class MemorySink implements EventSink {
-  events: { topic: string; key: string; value: string }[] = [];
-  letters: DeadLetter[] = [];
-  publish(messages: readonly { topic: string; key: string; value: string }[]): Promise<void> {
-    this.events.push(...messages);
-    return Promise.resolve();
-  }
-  deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-    this.letters.push(...letters);
-    return Promise.resolve();
-  }
-}
 
 export interface ImportResult {
   summary: ImportSummary;

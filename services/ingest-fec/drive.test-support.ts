@@ -5,11 +5,10 @@
  */
 import path from 'node:path';
 import { REPO_ROOT } from '../../infra/local/config.ts';
-import type { DeadLetter } from '../shared/dlq.ts';
-import type { EventSink } from '../shared/ingest/importer.ts';
 import { openInput, type OpenInput } from '../shared/ingest/readers.ts';
 import type { ImportSource, ItemFault, ParseOutcome } from '../shared/ingest/source.ts';
 import { createPseudonymizer } from '../shared/pseudonym.ts';
+export { MemorySink } from '../shared/ingest/memory-sink.ts';
 
 export const DATA_FEC = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'fec');
 export const FIXTURES_FEC = path.resolve(REPO_ROOT, 'test', 'fixtures', 'fec');
@@ -49,20 +48,6 @@ export async function drive<T>(source: ImportSource<T>, input: OpenInput | strin
       out.rejections.push({ position: r.item.position, reason: o.reason, detail: o.detail, raw: r.item.raw });
   }
   return out;
-}
-
-/** Collects what runImport publishes and dead-letters. */
-export class MemorySink implements EventSink {
-  events: { topic: string; key: string; value: string }[] = [];
-  letters: DeadLetter[] = [];
-  publish(messages: readonly { topic: string; key: string; value: string }[]): Promise<void> {
-    this.events.push(...messages);
-    return Promise.resolve();
-  }
-  deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-    this.letters.push(...letters);
-    return Promise.resolve();
-  }
 }
 
 /**

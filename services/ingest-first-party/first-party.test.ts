@@ -7,8 +7,7 @@ import { ContactV1 } from '../../schemas/events/contact.ts';
 import { PayoutV1 } from '../../schemas/events/payout.ts';
 import { SignupV1 } from '../../schemas/events/signup.ts';
 import { SWING_STATES } from '../../schemas/geo.ts';
-import type { DeadLetter } from '../shared/dlq.ts';
-import { runImport, type EventSink, type ImportSummary } from '../shared/ingest/importer.ts';
+import { runImport, type ImportSummary } from '../shared/ingest/importer.ts';
 import { openInput } from '../shared/ingest/readers.ts';
 import type { ImportSource, ParseOutcome } from '../shared/ingest/source.ts';
 import { silentLogger } from '../shared/logger.ts';
@@ -17,6 +16,7 @@ import { createSealer } from '../shared/seal.ts';
 import { toDlqRecord } from '../shared/dlq.ts';
 import { instantOf, moneyOf } from './fields.ts';
 import { SOURCES, readRecords, submissionFromRecord, type FirstPartySourceName } from './index.ts';
+import { MemorySink } from '../shared/ingest/memory-sink.ts';
 
 const FIXTURES = path.resolve(REPO_ROOT, 'test', 'fixtures', 'first-party');
 const NOW = new Date('2024-11-06T12:00:00Z');
@@ -36,19 +36,6 @@ const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'expected.json'), '
 
 const ENVELOPES = { payouts: PayoutV1, signups: SignupV1, contacts: ContactV1 };
 const NAMES: FirstPartySourceName[] = ['payouts', 'signups', 'contacts'];
-
-class MemorySink implements EventSink {
-  events: { topic: string; key: string; value: string }[] = [];
-  letters: DeadLetter[] = [];
-  publish(messages: readonly { topic: string; key: string; value: string }[]): Promise<void> {
-    this.events.push(...messages);
-    return Promise.resolve();
-  }
-  deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-    this.letters.push(...letters);
-    return Promise.resolve();
-  }
-}
 
 function sourceNamed(name: FirstPartySourceName): ImportSource<unknown> {
   const s = SOURCES.find((x) => x.name === name);

@@ -4,29 +4,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/local/config.ts';
 import { PostPayloadV1, PostV1 } from '../../schemas/events/post.ts';
-import type { DeadLetter } from '../shared/dlq.ts';
-import { runImport, type EventSink } from '../shared/ingest/importer.ts';
+import { runImport } from '../shared/ingest/importer.ts';
 import type { ImportSource, ParseOutcome, ReadResult } from '../shared/ingest/source.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { createPseudonymizer } from '../shared/pseudonym.ts';
 import { SOURCES, parseTweet, readXResponse, xPostsSource, type XTweetItem } from './index.ts';
+import { MemorySink } from '../shared/ingest/memory-sink.ts';
 
 const DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'x');
 const NOW = new Date('2024-11-06T12:00:00Z');
 const ctx = { input: 'test', now: NOW, pseudonymize: createPseudonymizer(Buffer.alloc(32, 3)) };
-
-class MemorySink implements EventSink {
-  events: { topic: string; key: string; value: string }[] = [];
-  letters: DeadLetter[] = [];
-  publish(messages: readonly { topic: string; key: string; value: string }[]): Promise<void> {
-    this.events.push(...messages);
-    return Promise.resolve();
-  }
-  deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-    this.letters.push(...letters);
-    return Promise.resolve();
-  }
-}
 
 async function* bytes(text: string | Buffer): AsyncGenerator<Buffer> {
   yield await Promise.resolve(Buffer.isBuffer(text) ? text : Buffer.from(text));

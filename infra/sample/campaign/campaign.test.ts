@@ -15,25 +15,13 @@ import type { SignupPayloadV1 } from '../../../schemas/events/signup.ts';
 import { IMPORT_SOURCES } from '../../../services/cli/sources.ts';
 import { latestPayouts } from '../../../services/ingest-fec/index.ts';
 import type { DeadLetter } from '../../../services/shared/dlq.ts';
-import { runImport, type EventSink } from '../../../services/shared/ingest/importer.ts';
+import { runImport } from '../../../services/shared/ingest/importer.ts';
 import { splitCsvRecord } from '../../../services/shared/ingest/readers.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { createPseudonymizer } from '../../../services/shared/pseudonym.ts';
 import { createSealer } from '../../../services/shared/seal.ts';
 import { CAMPAIGN_DIR, CAMPAIGN_FILES, IMPORTS, renderCampaign, type CampaignFigures } from './generate.ts';
-
-class MemorySink implements EventSink {
-  events: { topic: string; key: string; value: string }[] = [];
-  letters: DeadLetter[] = [];
-  publish(messages: readonly { topic: string; key: string; value: string }[]): Promise<void> {
-    this.events.push(...messages);
-    return Promise.resolve();
-  }
-  deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-    this.letters.push(...letters);
-    return Promise.resolve();
-  }
-}
+import { MemorySink } from '../../../services/shared/ingest/memory-sink.ts';
 
 const key = Buffer.alloc(32, 7);
 const expected = JSON.parse(

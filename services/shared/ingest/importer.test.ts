@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DonationV1 } from '../../../schemas/events/donation.ts';
-import type { DeadLetter } from '../dlq.ts';
 import { silentLogger } from '../logger.ts';
 import { createPseudonymizer } from '../pseudonym.ts';
 import { runImport, type EventSink } from './importer.ts';
 import { readLines } from './readers.ts';
 import { outcome, type ImportSource } from './source.ts';
+import { MemorySink } from './memory-sink.ts';
 
 /** A toy source: `sub_id|committee|amount` lines; `BOOM` makes the parser throw. */
 const toy: ImportSource<string[]> = {
@@ -44,21 +44,6 @@ const toy: ImportSource<string[]> = {
     });
   },
 };
-
-class MemorySink implements EventSink {
-  events: { topic: string; key: string; value: string }[] = [];
-  letters: DeadLetter[] = [];
-  calls = 0;
-  publish(messages: readonly { topic: string; key: string; value: string }[]): Promise<void> {
-    this.calls++;
-    this.events.push(...messages);
-    return Promise.resolve();
-  }
-  deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-    this.letters.push(...letters);
-    return Promise.resolve();
-  }
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'importer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
