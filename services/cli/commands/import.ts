@@ -2,6 +2,7 @@
  * `influence import <source> <path-or-url>…`: parse public records into events, publish them to
  * the source's raw topic, dead-letter what cannot be used, and print a summary.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../../shared/logger.ts';
 import { createKafka } from '../../shared/kafka.ts';
@@ -89,6 +90,7 @@ export async function importCommand(argv: string[], log: Logger): Promise<number
       sink: kafkaSink(producer, `import:${source.name}`),
       pseudonymize,
       seal: (raw) => sealer.seal(raw),
+      cursorDir: path.join(cfg.stateDir, 'cursors'),
       log,
       ...(clickhouse ? { stored: clickhouseStoredLookup(clickhouse) } : {}),
       onProgress: progress.update,

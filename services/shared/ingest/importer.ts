@@ -63,6 +63,8 @@ export interface ImportOptions {
   now?: () => Date;
   /** Distinct event ids remembered within a run for duplicate detection. */
   rememberIds?: number;
+  /** Where API sources keep their resumable cursors. */
+  cursorDir?: string;
   /** Seals raw bytes of dead letters; required for sensitive sources. */
   seal?: (raw: Buffer) => Buffer;
 }
@@ -130,7 +132,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     summaries.push(s);
     let input;
     try {
-      input = await openInput(name);
+      input = source.open ? await source.open(name) : await openInput(name);
     } catch (err) {
       if (!(err instanceof InputUnreadableError)) throw err;
       s.error = err.message;
@@ -175,7 +177,11 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     };
 
     try {
-      for await (const result of source.read({ input })) {
+      for await (const result of source.read({
+        input,
+        log,
+        ...(opts.cursorDir ? { cursorDir: opts.cursorDir } : {}),
+      })) {
         s.read++;
         if (!result.ok) {
           letter(result.fault.position, result.fault.raw, result.fault.reason, result.fault.detail);
@@ -190,7 +196,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           if (!out.ok) {
             letter(item.position, item.raw, out.reason, out.detail);
           } else {
-            const done = completeEvent(source.name, source.eventType, out, startedAt);
+            const done = completeEvent(source.eventSource ?? source.name, source.eventType, out, startedAt);
             const id = done.ok ? done.eventId : '';
             if (!done.ok) {
               letter(item.position, item.raw, done.reason, done.detail);

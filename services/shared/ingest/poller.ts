@@ -78,12 +78,32 @@ function retryAfterMs(res: Response, attempt: number): number {
 }
 
 /**
- * The items of every page from `start` (or from the stored cursor), one ReadResult per item; a
- * page that is not JSON or not a page is one fault. The cursor is saved after each page, so a
- * stopped poll resumes where it stopped. @throws when a page still fails after the retries
- * (the cursor then points at that page).
+ * JSON.parse that keeps integers beyond 2^53 as their digits (OpenFEC sub_ids have 19): a
+ * cursor or id read through a float would silently point elsewhere.
  */
-export async function* pollItems(opts: PollOptions): AsyncGenerator<ReadResult<unknown> & { page: number }> {
+export function parseJsonExact(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && context?.source
+      ? context.source
+      : value,
+  );
+}
+
+/** One fetched page: its raw bytes (for the source's own reader), its body and where it is. */
+export interface FetchedPage {
+  page: number;
+  /** The URL without its token. */
+  url: string;
+  raw: Buffer;
+  body: unknown;
+}
+
+/**
+ * Every page from `start` (or from the stored cursor), as fetched. The cursor is saved after
+ * each page, so a stopped poll resumes where it stopped. @throws when a page still fails after
+ * the retries (the cursor then points at that page).
+ */
+export async function* pollPages(opts: PollOptions): AsyncGenerator<FetchedPage> {
   const wait = opts.wait ?? ((ms: number) => delay(ms));
   const doFetch = opts.fetchImpl ?? fetch;
   const log = opts.log.child({ module: 'poller' });
@@ -98,14 +118,14 @@ export async function* pollItems(opts: PollOptions): AsyncGenerator<ReadResult<u
       const res = await doFetch(withToken(url, opts.pager, opts.token));
       raw = Buffer.from(await res.arrayBuffer());
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        body = parseJsonExact(raw.toString('utf8'));
       } catch {
         body = undefined;
       }
       if (res.ok && body !== undefined) break;
       const retriable = opts.pager.isRateLimited(res.status, body) || res.status >= 500;
       if (!retriable || attempt >= (opts.maxRetries ?? 6)) {
-        if (res.ok) break; // 200 with a body that is not JSON: one fault below
+        if (res.ok) break; // 200 with a body that is not JSON: the reader reports it
         throw new Error(
           `${stripTokens(url.toString())} answered HTTP ${res.status} after ${attempt + 1} attempts: ${raw.toString('utf8').slice(0, 300)}`,
         );
@@ -118,27 +138,47 @@ export async function* pollItems(opts: PollOptions): AsyncGenerator<ReadResult<u
       await wait(ms);
     }
     pages++;
-    const position = `page ${pages} (${stripTokens(url.toString())})`;
+    const current: URL = url;
+    let next: URL | undefined;
+    try {
+      next = body === undefined ? undefined : opts.pager.next(body, current);
+    } catch {
+      next = undefined;
+    }
+    yield { page: pages, url: stripTokens(current.toString()), raw, body };
+    url = next;
+    opts.cursor?.save(url ? stripTokens(url.toString()) : undefined, pages);
+  }
+}
+
+/**
+ * The items of every page (see {@link pollPages}), one ReadResult per item; a page that is not
+ * JSON or not a page of this API is one fault and ends the poll.
+ */
+export async function* pollItems(opts: PollOptions): AsyncGenerator<ReadResult<unknown> & { page: number }> {
+  for await (const p of pollPages(opts)) {
+    const position = `page ${p.page} (${p.url})`;
     let items: unknown[];
     try {
-      if (body === undefined) throw new Error('the body is not JSON');
-      items = opts.pager.items(body);
+      if (p.body === undefined) throw new Error('the body is not JSON');
+      items = opts.pager.items(p.body);
     } catch (err) {
-      const fault: ItemFault = { position, raw, reason: 'parse_error', detail: (err as Error).message };
-      yield { ok: false, fault, page: pages };
-      url = undefined;
-      opts.cursor?.save(undefined, pages);
-      break;
+      const fault: ItemFault = {
+        position,
+        raw: p.raw,
+        reason: 'parse_error',
+        detail: (err as Error).message,
+      };
+      yield { ok: false, fault, page: p.page };
+      return;
     }
     for (const [i, item] of items.entries()) {
       yield {
         ok: true,
         item: { position: `${position} item ${i + 1}`, raw: Buffer.from(JSON.stringify(item)), value: item },
-        page: pages,
+        page: p.page,
       };
     }
-    url = opts.pager.next(body, url);
-    opts.cursor?.save(url ? stripTokens(url.toString()) : undefined, pages);
   }
 }
 

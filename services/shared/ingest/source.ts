@@ -7,6 +7,7 @@ import type { DlqReason } from '../../../schemas/dlq.ts';
 import type { EventType } from '../../../schemas/topics.ts';
 import type { Pseudonymizer } from '../pseudonym.ts';
 import type { OpenInput } from './readers.ts';
+import type { Logger } from '../logger.ts';
 
 /** One unit of input: where it is, its raw bytes and what the reader made of it. */
 export interface Item<T> {
@@ -47,6 +48,9 @@ export interface ParseContext {
 
 export interface ReaderContext {
   input: OpenInput;
+  log?: Logger;
+  /** Where resumable sources (API pollers) keep their cursors. */
+  cursorDir?: string;
 }
 
 /** An ingestion source (`influence import <name> …`). */
@@ -61,6 +65,13 @@ export interface ImportSource<T = unknown> {
    * letters are sealed before they reach Kafka.
    */
   sensitive?: boolean;
+  /**
+   * The envelope's `source` when it differs from the CLI name: an API poller and a file export
+   * of the same records share it, so both give the same event ids.
+   */
+  eventSource?: string;
+  /** Opens an input itself (an API start URL that needs a token) instead of openInput. */
+  open?: (name: string) => Promise<OpenInput>;
   /** The items of one input, in order. Must not throw for bad content: yield a fault instead. */
   read(ctx: ReaderContext): AsyncIterable<ReadResult<T>>;
   /** One item to one outcome. Pure: no I/O. */
