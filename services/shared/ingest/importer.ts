@@ -166,6 +166,12 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         throw new SinkError(err);
       }
     };
+    const flushAndReport = async (): Promise<void> => {
+      await flush();
+      s.bytes = input.bytesRead();
+      const size = input.size;
+      opts.onProgress?.({ input: name, read: s.read, dead_lettered: s.dead_lettered, bytes: s.bytes, size });
+    };
     const letter = (position: string, raw: Buffer, reason: DeadLetter['reason'], detail: string): void => {
       s.dead_lettered++;
       const sealed = source.sensitive && seal ? seal(raw) : undefined;
@@ -222,17 +228,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
             }
           }
         }
-        if (pending.length >= batchSize || letters.length >= batchSize) {
-          await flush();
-          s.bytes = input.bytesRead();
-          opts.onProgress?.({
-            input: name,
-            read: s.read,
-            dead_lettered: s.dead_lettered,
-            bytes: s.bytes,
-            size: input.size,
-          });
-        }
+        if (pending.length >= batchSize || letters.length >= batchSize) await flushAndReport();
       }
     } catch (err) {
       if (err instanceof SinkError) throw err;
@@ -240,15 +236,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       s.error = `reading stopped: ${(err as Error).message}`;
       log.error({ input: name, err }, 'reading stopped');
     }
-    await flush();
-    s.bytes = input.bytesRead();
-    opts.onProgress?.({
-      input: name,
-      read: s.read,
-      dead_lettered: s.dead_lettered,
-      bytes: s.bytes,
-      size: input.size,
-    });
+    await flushAndReport();
     log.info({ ...s }, 'input imported');
   }
 
