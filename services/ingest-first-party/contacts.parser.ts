@@ -8,11 +8,9 @@ import type { ContactPayloadV1 } from '../../schemas/events/contact.ts';
 import { outcome, type ParseContext, type ParseOutcome } from '../shared/ingest/source.ts';
 import {
   boolOf,
-  emailOf,
   FieldError,
   idOf,
   instantOf,
-  phoneOf,
   required,
   show,
   sponsorIdOf,
@@ -20,6 +18,7 @@ import {
   text,
   zip5Of,
   type FirstPartyRecord,
+  personOf,
 } from './fields.ts';
 
 type Method = ContactPayloadV1['method'];
@@ -118,22 +117,15 @@ export function parseContact(rec: FirstPartyRecord, ctx: Pick<ParseContext, 'pse
   const result = OUTCOMES[spelling(outcomeText)];
   if (result === undefined) throw new FieldError(`unknown outcome ${show(outcomeText)}`);
 
-  const cEmail = text(rec, 'canvasser_email');
-  const cId = text(rec, 'canvasser_id');
-  const canvasser =
-    cEmail !== undefined
-      ? ctx.pseudonymize('email', emailOf(cEmail, 'canvasser_email'))
-      : cId !== undefined
-        ? ctx.pseudonymize('id', cId)
-        : null;
-
-  const vEmail = text(rec, 'voter_email');
-  const vPhone = text(rec, 'voter_phone');
-  const vId = text(rec, 'voter_id');
-  let voter: string | null = null;
-  if (vEmail !== undefined) voter = ctx.pseudonymize('email', emailOf(vEmail, 'voter_email'));
-  else if (vPhone !== undefined) voter = ctx.pseudonymize('phone', phoneOf(vPhone, 'voter_phone'));
-  else if (vId !== undefined) voter = ctx.pseudonymize('id', vId);
+  const canvasser = personOf(rec, ctx.pseudonymize, [
+    { key: 'canvasser_email', kind: 'email' },
+    { key: 'canvasser_id', kind: 'id' },
+  ]);
+  const voter = personOf(rec, ctx.pseudonymize, [
+    { key: 'voter_email', kind: 'email' },
+    { key: 'voter_phone', kind: 'phone' },
+    { key: 'voter_id', kind: 'id' },
+  ]);
 
   const stateText = text(rec, 'state');
   const zipText = text(rec, 'zip');

@@ -5,6 +5,7 @@
  * identifier (the raw bytes are in the dead letter already).
  */
 import { US_STATE_CODES, type UsStateCode } from '../../schemas/geo.ts';
+import type { Pseudonymizer } from '../shared/pseudonym.ts';
 
 /** A bad or missing field: the message is the rejection detail. */
 export class FieldError extends Error {
@@ -287,4 +288,24 @@ export function idOf(rec: FirstPartyRecord, key: string): string {
   const v = required(rec, key);
   if (v.length > 256) throw new FieldError(`${key} is longer than 256 characters`);
   return v;
+}
+
+/**
+ * The pseudonym of a person from the first of their identifier columns that is present, in
+ * order of preference (e.g. `referrer_email`, then `referrer_phone`, then `referrer_code`);
+ * null when none is. Emails and phones are validated first (a FieldError names the column).
+ */
+export function personOf(
+  rec: FirstPartyRecord,
+  pseudonymize: Pseudonymizer,
+  columns: readonly { key: string; kind: 'email' | 'phone' | 'id' }[],
+): string | null {
+  for (const { key, kind } of columns) {
+    const v = text(rec, key);
+    if (v === undefined) continue;
+    if (kind === 'email') return pseudonymize('email', emailOf(v, key));
+    if (kind === 'phone') return pseudonymize('phone', phoneOf(v, key));
+    return pseudonymize('id', v);
+  }
+  return null;
 }

@@ -17,6 +17,7 @@ import {
   text,
   zip5Of,
   type FirstPartyRecord,
+  personOf,
 } from './fields.ts';
 
 /** Upper bound of phones_collected (the schema's): more is a data error. */
@@ -43,13 +44,11 @@ export function parseSignup(rec: FirstPartyRecord, ctx: Pick<ParseContext, 'pseu
   else if (name !== undefined && zip5 !== null) signer = ctx.pseudonymize('name', `${name}|${zip5}`);
   else throw new FieldError('signer missing: give signer_email, signer_phone, or signer_name with zip');
 
-  const refEmail = text(rec, 'referrer_email');
-  const refPhone = text(rec, 'referrer_phone');
-  const refCode = text(rec, 'referrer_code');
-  let referrer: string | null = null;
-  if (refEmail !== undefined) referrer = ctx.pseudonymize('email', emailOf(refEmail, 'referrer_email'));
-  else if (refPhone !== undefined) referrer = ctx.pseudonymize('phone', phoneOf(refPhone, 'referrer_phone'));
-  else if (refCode !== undefined) referrer = ctx.pseudonymize('id', refCode);
+  const referrer = personOf(rec, ctx.pseudonymize, [
+    { key: 'referrer_email', kind: 'email' },
+    { key: 'referrer_phone', kind: 'phone' },
+    { key: 'referrer_code', kind: 'id' },
+  ]);
 
   const phones_collected = countOf(rec, 'phones_collected') ?? (phone !== undefined ? 1 : 0);
   if (phones_collected > MAX_PHONES)
