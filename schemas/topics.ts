@@ -4,7 +4,7 @@
  */
 
 /** The event types the pipeline ingests. */
-export const EVENT_TYPES = ['donation', 'payout', 'ad', 'post', 'signup', 'contact'] as const;
+export const EVENT_TYPES = ['donation', 'payout', 'ad', 'post', 'signup', 'contact', 'annotation'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface TopicSpec {
@@ -23,6 +23,7 @@ const RAW_KEYS: Record<EventType, string> = {
   post: '<payload.platform>:<payload.account_id>',
   signup: 'payload.petition_id',
   contact: 'payload.campaign_id',
+  annotation: '<payload.platform>:<payload.ad_id> (the annotated ad)',
 };
 
 /** `influence.raw.<type>.v1`: validated events exactly as ingested. */

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { EventType } from '../topics.ts';
 import { AdPayloadV1, AdV1, adKey } from './ad.ts';
+import { AnnotationPayloadV1, AnnotationV1, annotationKey } from './annotation.ts';
 import { ContactPayloadV1, ContactV1, contactKey } from './contact.ts';
 import { DonationPayloadV1, DonationV1, donationKey } from './donation.ts';
 import { PayoutPayloadV1, PayoutV1, payoutKey } from './payout.ts';
@@ -41,11 +42,19 @@ export const EVENT_SPECS: Readonly<Record<EventType, EventSpec>> = {
   post: defineEvent({ type: 'post', envelope: PostV1, payload: PostPayloadV1, key: postKey }),
   signup: defineEvent({ type: 'signup', envelope: SignupV1, payload: SignupPayloadV1, key: signupKey }),
   contact: defineEvent({ type: 'contact', envelope: ContactV1, payload: ContactPayloadV1, key: contactKey }),
+  annotation: defineEvent({
+    type: 'annotation',
+    envelope: AnnotationV1,
+    payload: AnnotationPayloadV1,
+    key: annotationKey,
+  }),
 };
 
 export {
   AdPayloadV1,
   AdV1,
+  AnnotationPayloadV1,
+  AnnotationV1,
   ContactPayloadV1,
   ContactV1,
   DonationPayloadV1,
