@@ -5,6 +5,7 @@ import { metaGraphPager, openFecPager } from '../shared/ingest/poller.ts';
 import { metaAdsSource } from '../ingest-ads/meta-ads.parser.ts';
 import { fecScheduleESource } from '../ingest-fec/schedule-e.parser.ts';
 import { SOURCES as ADS } from '../ingest-ads/index.ts';
+import { SOURCES as ANNOTATIONS } from '../ingest-annotations/index.ts';
 import { SOURCES as FEC } from '../ingest-fec/index.ts';
 import { SOURCES as FIRST_PARTY } from '../ingest-first-party/index.ts';
 import { SOURCES as X } from '../ingest-x/index.ts';
@@ -12,6 +13,7 @@ import { SOURCES as X } from '../ingest-x/index.ts';
 export const IMPORT_SOURCES: readonly ImportSource<unknown>[] = [
   ...(FEC as ImportSource<unknown>[]),
   ...(ADS as ImportSource<unknown>[]),
+  ...(ANNOTATIONS as readonly ImportSource<unknown>[]),
   ...(X as ImportSource<unknown>[]),
   ...(FIRST_PARTY as ImportSource<unknown>[]),
   apiSource({

@@ -44,6 +44,8 @@ function files(dir: string, ext: string): string[] {
 
 interface Case {
   source: string;
+  /** The envelope's `source` when it is not the CLI name. */
+  eventSource?: string;
   type: EventType;
   inputs: string[];
   count: (file: string) => number;
@@ -97,6 +99,13 @@ const CASES: Case[] = [
     source: 'contacts',
     type: 'contact',
     inputs: [path.join(FIXTURES, 'first-party', 'contacts.csv')],
+    count: countCsvRecords,
+  },
+  {
+    source: 'annotations',
+    eventSource: 'annotations:csv',
+    type: 'annotation',
+    inputs: [path.join(REPO_ROOT, 'infra', 'sample', 'campaign', 'ad-annotations.csv')],
     count: countCsvRecords,
   },
 ];
@@ -181,7 +190,7 @@ describe('influence import on every shared data file', () => {
         { topic: DLQ_TOPIC, from: dlqBefore, to: await ends(DLQ_TOPIC) },
       ]);
       const raw = (got.get(rawTopic(c.type)) ?? []).filter(
-        (v) => (JSON.parse(v) as { source: string }).source === c.source,
+        (v) => (JSON.parse(v) as { source: string }).source === (c.eventSource ?? c.source),
       );
       const dlq = (got.get(DLQ_TOPIC) ?? []).filter(
         (v) => DlqRecordV1.parse(JSON.parse(v)).step === `import:${c.source}`,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdPayloadV1 } from '../../../schemas/events/ad.ts';
+import type { AnnotationPayloadV1 } from '../../../schemas/events/annotation.ts';
 import type { ContactPayloadV1 } from '../../../schemas/events/contact.ts';
 import type { DonationPayloadV1 } from '../../../schemas/events/donation.ts';
 import type { PayoutPayloadV1 } from '../../../schemas/events/payout.ts';
@@ -16,11 +17,11 @@ import { IMPORT_SOURCES } from '../../../services/cli/sources.ts';
 import { latestPayouts } from '../../../services/ingest-fec/index.ts';
 import type { DeadLetter } from '../../../services/shared/dlq.ts';
 import { runImport } from '../../../services/shared/ingest/importer.ts';
-import { splitCsvRecord } from '../../../services/shared/ingest/readers.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { createPseudonymizer } from '../../../services/shared/pseudonym.ts';
 import { createSealer } from '../../../services/shared/seal.ts';
-import { CAMPAIGN_DIR, CAMPAIGN_FILES, IMPORTS, renderCampaign, type CampaignFigures } from './generate.ts';
+import { CAMPAIGN_DIR, CAMPAIGN_FILES, renderCampaign, type CampaignFigures } from './generate.ts';
+import { CAMPAIGN_IMPORTS } from './manifest.ts';
 import { MemorySink } from '../../../services/shared/ingest/memory-sink.ts';
 
 const key = Buffer.alloc(32, 7);
@@ -108,7 +109,7 @@ beforeAll(async () => {
   const sealer = createSealer(key);
   const seal = (raw: Buffer): Buffer => sealer.seal(raw);
   const pseudonymize = createPseudonymizer(key);
-  for (const { source: name, file } of IMPORTS) {
+  for (const { source: name, file } of CAMPAIGN_IMPORTS) {
     const source = IMPORT_SOURCES.find((s) => s.name === name);
     if (!source) throw new Error(`no source ${name}`);
     const sink = new MemorySink();
@@ -131,9 +132,20 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('sample campaign', () => {
+  it('imports every data file, as the main job does (manifest.ts)', () => {
+    const data = Object.values(CAMPAIGN_FILES).filter(
+      (f) => f !== CAMPAIGN_FILES.expected && f !== CAMPAIGN_FILES.readme,
+    );
+    expect(new Set(CAMPAIGN_IMPORTS.map((i) => i.file))).toEqual(new Set(data));
+    expect(CAMPAIGN_IMPORTS).toHaveLength(data.length);
+    // The codings follow the ads they code.
+    const at = (file: string): number => CAMPAIGN_IMPORTS.findIndex((i) => i.file === file);
+    expect(at(CAMPAIGN_FILES.annotations)).toBeGreaterThan(at(CAMPAIGN_FILES.snap));
+  });
+
   it('imports every row of every file, with no dead letter and no duplicate', () => {
     expect(letters.map((l) => `${l.source} ${l.position}: ${l.reason} ${l.detail}`)).toEqual([]);
-    for (const { file } of IMPORTS) {
+    for (const { file } of CAMPAIGN_IMPORTS) {
       const s = summaries.get(file);
       expect(s, file).toMatchObject({
         read: expected.rows[file],
@@ -285,16 +297,33 @@ describe('sample campaign', () => {
     }
   });
 
+  it('codes the six Snap ads in two ad sets, one stance each (annotations)', () => {
+    const events = published.get(CAMPAIGN_FILES.annotations) ?? [];
+    expect(events).toHaveLength(expected.rows[CAMPAIGN_FILES.annotations] ?? -1);
+    expect(events).toHaveLength(6);
+    expect(new Set(events.map((e) => e.source))).toEqual(new Set(['annotations:csv']));
+    const coded = payloads<AnnotationPayloadV1>(CAMPAIGN_FILES.annotations);
+    expect(new Set(coded.map((c) => c.ad_set))).toEqual(new Set(Object.keys(expected.snap.ad_sets)));
+    for (const [name, x] of Object.entries(expected.snap.ad_sets)) {
+      const mine = coded.filter((c) => c.ad_set === name);
+      expect(mine.map((c) => c.ad_id).sort(), name).toEqual([...x.ads].sort());
+      for (const c of mine) {
+        expect(c.platform).toBe('snap');
+        expect(c.subject).toBe('Harris');
+        expect(c.stance, c.ad_id).toBe(x.stance);
+        expect(c.message, c.ad_id).toBe(x.message);
+        expect(c.transcript.length).toBeGreaterThan(0);
+        expect(c.coder).toMatch(/^[^/@]+\/[^/@]+$/);
+      }
+    }
+    // Every coded ad is an ad of the Snap export, and every ad of it is coded once.
+    const snapIds = payloads<AdPayloadV1>(CAMPAIGN_FILES.snap).map((a) => a.ad_id);
+    expect(coded.map((c) => c.ad_id).sort()).toEqual([...snapIds].sort());
+  });
+
   it('finds the contradictory Snap ad sets through the annotations', () => {
     const ads = payloads<AdPayloadV1>(CAMPAIGN_FILES.snap);
-    const text = readFileSync(path.join(CAMPAIGN_DIR, CAMPAIGN_FILES.annotations), 'utf8')
-      .trimEnd()
-      .split('\n');
-    const header = splitCsvRecord(text[0] ?? '') ?? [];
-    const coded = text.slice(1).map((line) => {
-      const cells = splitCsvRecord(line) ?? [];
-      return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
-    });
+    const coded = payloads<AnnotationPayloadV1>(CAMPAIGN_FILES.annotations);
     const byId = new Map(coded.map((c) => [c.ad_id, c]));
     const sets = new Map<
       string,

@@ -51,6 +51,7 @@ export const IMPORTS: readonly { source: string; file: string }[] = [
   { source: 'signups', file: CAMPAIGN_FILES.signups },
   { source: 'contacts', file: CAMPAIGN_FILES.contacts },
   { source: 'snap', file: CAMPAIGN_FILES.snap },
+  { source: 'annotations', file: CAMPAIGN_FILES.annotations },
   { source: 'meta-ads', file: CAMPAIGN_FILES.metaPage1 },
   { source: 'meta-ads', file: CAMPAIGN_FILES.metaPage2 },
   { source: 'x-posts', file: CAMPAIGN_FILES.x },
@@ -1943,7 +1944,6 @@ ${imports}
 \`\`\`
 
 ${Object.values(f.rows).reduce((a, b) => a + b, 0)} records in all: the imports take seconds.
-\`${CAMPAIGN_FILES.annotations}\` has no source yet (see below).
 
 ## Files
 
@@ -1955,12 +1955,15 @@ ${Object.values(f.rows).reduce((a, b) => a + b, 0)} records in all: the imports 
 | \`${CAMPAIGN_FILES.signups}\` | \`signups\` | ${f.signups.total} petition signatures, Oct 1 – Nov 5 2024, in the 7 states, with referrer, phones collected and channel. |
 | \`${CAMPAIGN_FILES.contacts}\` | \`contacts\` | ${f.contacts.attempts} canvass attempts (door and phone), Sep 3 – Nov 5, with outcomes, paid by ${COMMITTEE_ID}; a voter who signed at the door appears in \`signups.csv\` with channel \`canvass\` and the same e-mail. |
 | \`${CAMPAIGN_FILES.snap}\` | \`snap\` | The Snap library's 38-column export (snapshot 2024-11-06) with America PAC's two ad sets: "${SNAP_SETS.MI.message}" in ${SNAP_SETS.MI.area}, and "${SNAP_SETS.PA.message}" in ${SNAP_SETS.PA.area}. |
-| \`${CAMPAIGN_FILES.annotations}\` | none yet | A first-party coding of those six creatives (Snap exports carry no text). |
+| \`${CAMPAIGN_FILES.annotations}\` | \`annotations\` | A first-party coding of those six creatives (Snap exports carry no text): ad set, subject, stance, message and transcript of each, and who coded it. |
 | \`${CAMPAIGN_FILES.metaPage1}\`, \`${CAMPAIGN_FILES.metaPage2}\` | \`meta-ads\` | Meta Ad Library API (\`ads_archive\`) pages: ${harris?.ads ?? 0} pro-Harris and ${trump?.ads ?? 0} pro-Trump ads in the swing states, Aug 5 – Nov 5 2024; numbers as strings, one open top range, \`access_token\` in \`ad_snapshot_url\` and \`paging.next\`, legacy \`funding_entity\` / \`region_distribution\` on some ads; \`_fetched_at\` sets the snapshot time. |
 | \`${CAMPAIGN_FILES.x}\` | \`x-posts\` | An X API v2 \`get_users_tweets\` response: ${f.posts.count} posts by @${f.posts.account} (author_id ${f.posts.author_id}) promoting the petition, each linking to ${PETITION_URL}. |
 | \`expected.json\` | — | The figures below, machine-readable. |
 
-### \`${CAMPAIGN_FILES.annotations}\` columns (for a later \`annotations\` source)
+### \`${CAMPAIGN_FILES.annotations}\` columns (the \`annotations\` source)
+
+Columns are bound by name, in any order; \`ad_set\`, \`message\` and \`transcript\` may be left out, the
+others are required (a file without one is refused whole).
 
 | column | meaning |
 | --- | --- |

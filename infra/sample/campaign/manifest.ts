@@ -1,6 +1,6 @@
 /**
  * The sample campaign's files in import order, with the source that reads each (the main job
- * imports them; `ad-annotations.csv` waits for its source).
+ * imports them; the annotations follow the Snap ads they code).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ export const CAMPAIGN_IMPORTS: readonly { source: string; file: string }[] = [
   { source: 'signups', file: 'signups.csv' },
   { source: 'contacts', file: 'contacts.csv' },
   { source: 'snap', file: 'snap-america-pac_snapshot_2024-11-06.csv' },
+  { source: 'annotations', file: 'ad-annotations.csv' },
   { source: 'meta-ads', file: 'meta-ads_archive_page1.json' },
   { source: 'meta-ads', file: 'meta-ads_archive_page2.json' },
   { source: 'x-posts', file: 'x-america-posts.json' },
