@@ -26,6 +26,17 @@ const RAW_KEYS: Record<EventType, string> = {
   annotation: '<payload.platform>:<payload.ad_id> (the annotated ad)',
 };
 
+/** The Kafka key of each type's enriched events: the canonical entity (services/enrich). */
+const ENRICHED_KEYS: Record<EventType, string> = {
+  donation: 'recipient_entity_id (the canonical recipient committee)',
+  payout: 'payer_entity_id (the canonical payer)',
+  ad: '<platform>:<ad_id>',
+  post: '<platform>:<account_id>',
+  signup: 'petition_id',
+  contact: 'campaign_id',
+  annotation: '<platform>:<ad_id> (the annotated ad)',
+};
+
 /** `influence.raw.<type>.v1`: validated events exactly as ingested. */
 export function rawTopic(type: EventType): string {
   return `influence.raw.${type}.v1`;
@@ -49,8 +60,8 @@ export const TOPICS: readonly TopicSpec[] = [
   })),
   ...EVENT_TYPES.map((t) => ({
     name: enrichedTopic(t),
-    key: RAW_KEYS[t],
-    description: `Enriched ${t} events for dashboards.`,
+    key: ENRICHED_KEYS[t],
+    description: `Enriched ${t} events for dashboards: the typed row of the ${t} table as JSON (at least once; dedupe on event_id).`,
     partitions: 3,
   })),
   {

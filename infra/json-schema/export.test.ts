@@ -2,7 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CORRELATIONS_TOPIC, DLQ_TOPIC, enrichedTopic, rawTopic, TOPICS } from '../../schemas/topics.ts';
+import { ENRICHED_SCHEMAS } from '../../schemas/enriched.ts';
+import {
+  CORRELATIONS_TOPIC,
+  DLQ_TOPIC,
+  enrichedTopic,
+  EVENT_TYPES,
+  rawTopic,
+  TOPICS,
+} from '../../schemas/topics.ts';
 import { jsonSchemasByTopic, renderSchemaFiles, SCHEMA_BASE_URL, schemaFileName } from './export.ts';
 import { SCHEMAS_JSON_DIR, writeSchemaFiles } from './files.ts';
 
@@ -65,12 +73,29 @@ describe('jsonSchemasByTopic', () => {
     expect(Object.keys(defs)).toEqual([...Object.keys(defs)].sort());
   });
 
-  it('says that enriched topics carry the raw envelope for now, and that correlations is a placeholder', () => {
-    expect(docs.get(enrichedTopic('ad'))!.$comment).toMatch(/not defined yet/);
-    expect(docs.get(enrichedTopic('ad'))!.properties).toEqual(docs.get(rawTopic('ad'))!.properties);
-    expect(docs.get(CORRELATIONS_TOPIC)).toMatchObject({
-      type: 'object',
-      $comment: expect.stringMatching(/Placeholder/) as string,
+  it('gives enriched topics the enriched schema of their type, and correlations their record', () => {
+    for (const type of EVENT_TYPES) {
+      const d = docs.get(enrichedTopic(type))!;
+      const { table } = ENRICHED_SCHEMAS[type];
+      expect(d.$comment).toContain('schemas/enriched.ts');
+      expect(d.$comment).toContain(table);
+      expect(d.additionalProperties).toBe(false);
+      expect(d.properties!.type).toMatchObject({ const: type });
+      expect(d.properties).not.toHaveProperty('payload');
+      // Every field is always present (null when absent), as the enrichment writes it.
+      expect([...d.required!].sort()).toEqual(Object.keys(d.properties!).sort());
+    }
+    const ad = docs.get(enrichedTopic('ad'))!;
+    expect(ad.properties).toHaveProperty('spend_usd_point');
+    expect(ad.properties).toHaveProperty('stance_origins');
+    const defs = ad.$defs as Record<string, Doc>;
+    expect(defs.Cents).toMatchObject({ type: 'string' });
+    expect(defs.UtcInstant).toMatchObject({ type: 'string', format: 'date-time' });
+    const correlations = docs.get(CORRELATIONS_TOPIC)!;
+    expect(correlations.$comment).toContain('schemas/correlation.ts');
+    expect(correlations.properties).toHaveProperty('holds');
+    expect(correlations.properties!.kind).toMatchObject({
+      enum: ['contradiction', 'funding_flow', 'funnel', 'post_lift'],
     });
     expect(docs.get(DLQ_TOPIC)!.properties).toHaveProperty('raw_base64');
   });

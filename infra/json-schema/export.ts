@@ -13,7 +13,9 @@
  * them in their descriptions as "zod-only rules" and each document says so in `$comment`.
  */
 import { z } from 'zod';
+import { CorrelationRecordV1 } from '../../schemas/correlation.ts';
 import { DlqRecordV1 } from '../../schemas/dlq.ts';
+import { ENRICHED_SCHEMAS } from '../../schemas/enriched.ts';
 import { EVENT_SPECS } from '../../schemas/events/index.ts';
 import {
   CORRELATIONS_TOPIC,
@@ -51,23 +53,25 @@ function sourceOf(topic: TopicSpec): Source {
         schema: spec.envelope,
         comment: `Generated from schemas/events/${type}.ts (zod output). ${REFINEMENTS_NOTE}`,
       };
-    if (topic.name === enrichedTopic(type))
+    if (topic.name === enrichedTopic(type)) {
+      const { schema, table } = ENRICHED_SCHEMAS[type];
       return {
-        schema: spec.envelope,
+        schema,
         comment:
-          `For now the raw ${type} envelope: the enrichment fields (geo, FX, entity resolution, ` +
-          `stance) are not defined yet and will arrive in a later version of this document. ` +
-          `Generated from schemas/events/${type}.ts (zod output). ${REFINEMENTS_NOTE}`,
+          `Generated from schemas/enriched.ts (zod output): the ${table} row that services/enrich ` +
+          `builds from a raw ${type} event (geography, USD amounts, canonical entities, stances), ` +
+          `with schema_version and type, times as ISO-8601 UTC instants.`,
       };
+    }
   }
   if (topic.name === DLQ_TOPIC)
     return { schema: DlqRecordV1, comment: 'Generated from schemas/dlq.ts (zod output).' };
   if (topic.name === CORRELATIONS_TOPIC)
     return {
-      schema: null,
+      schema: CorrelationRecordV1,
       comment:
-        'Placeholder: the correlation record contract is not defined yet, so any JSON object is ' +
-        'accepted. Do not rely on fields until this document defines them.',
+        'Generated from schemas/correlation.ts (zod output). The fields of `detail` per kind are ' +
+        'documented with the views of the same name in docs/analysts.md.',
     };
   throw new Error(`no schema is mapped to topic ${topic.name}: map it in infra/json-schema/export.ts`);
 }
