@@ -24,6 +24,51 @@ export function localIngestToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** The environment every pipeline service gets: the stack's endpoints. */
+export function serviceEnv(e: StackEndpoints): Record<string, string> {
+  return {
+    KAFKA_BROKERS: e.kafka.brokers,
+    TEMPORAL_ADDRESS: e.temporal.address,
+    TEMPORAL_NAMESPACE: e.temporal.namespace,
+    CLICKHOUSE_URL: e.clickhouse.url,
+    CLICKHOUSE_DATABASE: e.clickhouse.database,
+  };
+}
+
+/**
+ * Starts one more bridge or worker process on the stack (scaling out, or replacing one that
+ * died) and waits for its /healthz. Its log is `<stateDir>/logs/<name>.log`.
+ */
+export async function startServiceProcess(opts: {
+  service: 'bridge' | 'worker';
+  name?: string;
+  stateDir: string;
+  endpoints: StackEndpoints;
+  log: Logger;
+  env?: Record<string, string>;
+}): Promise<ManagedProcess> {
+  const [health = 0] = await freePorts(1);
+  const name = opts.name ?? opts.service;
+  const proc = spawnManaged(name, nodeBinary(), [path.join(REPO_ROOT, 'services', opts.service, 'main.ts')], {
+    cwd: REPO_ROOT,
+    logFile: path.join(opts.stateDir, 'logs', `${name}.log`),
+    log: opts.log,
+    env: childEnv({ ...serviceEnv(opts.endpoints), HEALTH_PORT: String(health), ...opts.env }),
+  });
+  const url = `http://127.0.0.1:${health}/healthz`;
+  try {
+    await waitFor(async () => ((await fetch(url)).ok ? true : undefined), {
+      what: `${name} to answer ${url}`,
+      timeoutMs: 90_000,
+      abortIf: () => (proc.exitStatus() ? `${name} exited; its log ends with:\n${proc.tail(20)}` : undefined),
+    });
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return proc;
+}
+
 /**
  * Starts ingest-http, bridge and worker. @throws (after stopping them) when one exits or does not
  * answer /healthz within 90 s; the error carries the end of its log.
@@ -40,13 +85,7 @@ export async function startPipelineServices(opts: {
   const port = opts.ingestPort ?? ingestPort;
   const token = opts.ingestToken ?? localIngestToken();
   const e = opts.endpoints;
-  const common = {
-    KAFKA_BROKERS: e.kafka.brokers,
-    TEMPORAL_ADDRESS: e.temporal.address,
-    TEMPORAL_NAMESPACE: e.temporal.namespace,
-    CLICKHOUSE_URL: e.clickhouse.url,
-    CLICKHOUSE_DATABASE: e.clickhouse.database,
-  };
+  const common = serviceEnv(e);
   const specs: { name: string; entry: string; env: Record<string, string>; health: string }[] = [
     {
       name: 'ingest-http',

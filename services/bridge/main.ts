@@ -5,15 +5,20 @@ import { createLogger } from '../shared/logger.ts';
 import { createKafka } from '../shared/kafka.ts';
 import { DlqPublisher } from '../shared/dlq.ts';
 import { onShutdown, startHealthServer } from '../shared/health.ts';
-import { commonShape, kafkaShape, temporalShape } from '../shared/service-config.ts';
+import { createClickHouse } from '../shared/clickhouse.ts';
+import { clickhouseShape, commonShape, kafkaShape, temporalShape } from '../shared/service-config.ts';
 import { connectTemporal } from '../shared/temporal.ts';
 import { startBridge } from './raw.consumer.ts';
+import { startDlqSink } from './dlq.consumer.ts';
+import { BRIDGE_GROUP_ID, DLQ_SINK_GROUP_ID } from '../shared/pipeline-status.ts';
 
 const cfg = loadConfigOrExit({
   ...kafkaShape,
   ...temporalShape,
+  ...clickhouseShape,
   ...commonShape,
-  BRIDGE_GROUP_ID: z.string().min(1).default('bridge.raw'),
+  DLQ_SINK_GROUP_ID: z.string().min(1).default(DLQ_SINK_GROUP_ID),
+  BRIDGE_GROUP_ID: z.string().min(1).default(BRIDGE_GROUP_ID),
   BRIDGE_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 const log = createLogger('bridge');
@@ -29,10 +34,14 @@ const bridge = await startBridge({
   groupId: cfg.BRIDGE_GROUP_ID,
   maxBatchEvents: cfg.BRIDGE_MAX_BATCH_EVENTS,
 });
+const clickhouse = createClickHouse({ url: cfg.CLICKHOUSE_URL, database: cfg.CLICKHOUSE_DATABASE, log });
+const dlqSink = await startDlqSink({ kafka, clickhouse, log, groupId: cfg.DLQ_SINK_GROUP_ID });
 const health = await startHealthServer(cfg.HEALTH_PORT, () => ({ ready: true, detail: bridge.stats() }));
 log.info({ ready: true, health: health.port }, 'bridge running');
 onShutdown(log, async () => {
   await bridge.stop();
+  await dlqSink.stop();
+  await clickhouse.close();
   await producer.disconnect();
   await temporal.connection.close();
   await health.close();

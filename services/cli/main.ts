@@ -10,6 +10,9 @@ import { sqlCommand, SQL_HELP } from './commands/sql.ts';
 import { runCommand, RUN_HELP } from './commands/run.ts';
 import { temporalCommand, TEMPORAL_HELP } from './commands/temporal.ts';
 import { importCommand, importHelp } from './commands/import.ts';
+import { waitCommand, WAIT_HELP } from './commands/wait.ts';
+import { migrateCommand, MIGRATE_HELP } from './commands/migrate.ts';
+import { rebuildCommand, REBUILD_HELP } from './commands/rebuild.ts';
 
 const HELP = `influence-ledger — follow money and messages in election-influence campaigns
 
@@ -19,7 +22,10 @@ Commands:
   run                 the main job: stack + pipeline + bundled sample + report
   stack up|down|status  the local stack (Kafka, Temporal, ClickHouse) as processes
   import <source> <files…>  parse public records into events (FEC, Meta, Snap, Google, X, first-party)
+  wait --idle         return once every consumed event has been processed
   sql "<query>"       run SQL on the stack's ClickHouse (read-only analyst by default)
+  migrate             apply the ClickHouse migrations (idempotent)
+  rebuild             re-derive ClickHouse from the raw topics (Temporal workflow)
   temporal <args>     the Temporal CLI, pointed at the stack (e.g. temporal workflow list)
 
 Run \`influence <command> --help\` for a command's options.`;
@@ -32,6 +38,9 @@ const commands: Record<
   stack: { run: stackCommand, help: STACK_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
   temporal: { run: temporalCommand, help: TEMPORAL_HELP },
+  wait: { run: waitCommand, help: WAIT_HELP },
+  migrate: { run: migrateCommand, help: MIGRATE_HELP },
+  rebuild: { run: rebuildCommand, help: REBUILD_HELP },
   import: {
     run: importCommand,
     get help() {

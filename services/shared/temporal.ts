@@ -1,7 +1,7 @@
 /** Temporal client connections and the task queues the project uses. */
 import { Client, Connection } from '@temporalio/client';
 
-/** The task queue the ingestion workflows and activities run on. */
+/** The task queue the ingestion workflows and activities run on (workflows/sponsor-correlation/contracts.ts repeats it). */
 export const INGEST_TASK_QUEUE = 'influence-ingest';
 
 /** Connects a workflow client. @throws when the frontend does not answer. */

@@ -18,6 +18,8 @@ const worker = await createIngestWorker({
   address: cfg.TEMPORAL_ADDRESS,
   namespace: cfg.TEMPORAL_NAMESPACE,
   clickhouse,
+  kafka,
+  producer,
   dlq: new DlqPublisher(producer, 'worker'),
   log,
 });

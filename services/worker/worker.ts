@@ -11,11 +11,17 @@ import {
   type LogLevel,
   type LogMetadata,
 } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../shared/logger.ts';
 import type { DlqPublisher } from '../shared/dlq.ts';
 import { INGEST_TASK_QUEUE } from '../shared/temporal.ts';
-import { createIngestActivities } from './activities/ingest.activities.ts';
+import { createEnricher, loadReferenceData, type ReferenceData } from '../enrich/index.ts';
+import { createBatchSteps, createIngestActivities } from './activities/ingest.activities.ts';
+import { createCorrelationActivities } from './activities/correlate.activities.ts';
+import { createRebuildActivities } from './activities/rebuild.activities.ts';
+import { syncReference } from './activities/reference.ts';
 
 /** workflows/index.ts, which the SDK bundles for its sandbox. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -63,9 +69,14 @@ export interface WorkerDeps {
   address: string;
   namespace: string;
   clickhouse: ClickHouseClient;
+  kafka: Kafka;
+  /** Publishes enriched events, correlations and dead letters (idempotent producer). */
+  producer: Producer;
   dlq: DlqPublisher;
   log: Logger;
   taskQueue?: string;
+  /** Reference data (default: infra/reference). */
+  reference?: ReferenceData;
 }
 
 export interface IngestWorker {
@@ -75,16 +86,39 @@ export interface IngestWorker {
   shutdown(): void;
 }
 
-/** Creates (but does not run) the ingest worker. @throws when Temporal is unreachable. */
+/**
+ * Creates (but does not run) the worker of every workflow and activity, after loading the
+ * reference data into ClickHouse. @throws when Temporal or ClickHouse is unreachable.
+ */
 export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker> {
   installTemporalLogging(deps.log);
+  const taskQueue = deps.taskQueue ?? INGEST_TASK_QUEUE;
+  const reference = deps.reference ?? loadReferenceData();
+  const loaded = await syncReference(deps.clickhouse, reference);
+  deps.log.info({ rows: loaded }, 'reference data loaded into ClickHouse');
   const connection = await NativeConnection.connect({ address: deps.address });
+  // The activities' own client: signal-with-start of the sponsors' entity workflows.
+  const clientConnection = await Connection.connect({ address: deps.address });
+  const temporal = new Client({ connection: clientConnection, namespace: deps.namespace });
+  const enricher = createEnricher(reference);
+  const common = {
+    clickhouse: deps.clickhouse,
+    dlq: deps.dlq,
+    log: deps.log,
+    producer: deps.producer,
+    enricher,
+  };
+  const steps = createBatchSteps(common);
   const worker = await Worker.create({
     connection,
     namespace: deps.namespace,
-    taskQueue: deps.taskQueue ?? INGEST_TASK_QUEUE,
+    taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createIngestActivities({ clickhouse: deps.clickhouse, dlq: deps.dlq, log: deps.log }),
+    activities: {
+      ...createIngestActivities({ ...common, temporal, taskQueue }),
+      ...createCorrelationActivities({ clickhouse: deps.clickhouse, producer: deps.producer, log: deps.log }),
+      ...createRebuildActivities({ clickhouse: deps.clickhouse, kafka: deps.kafka, steps, log: deps.log }),
+    },
     maxConcurrentActivityTaskExecutions: 8,
   });
   return {
@@ -93,6 +127,7 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
       try {
         await worker.run();
       } finally {
+        await clientConnection.close();
         await connection.close();
       }
     },

@@ -21,6 +21,7 @@ import { connectTemporal } from '../../services/shared/temporal.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { waitFor } from '../../infra/local/wait.ts';
 import { EVENT_TYPE } from '../../workflows/search-attributes.ts';
+import { sponsorWorkflowId } from '../../workflows/sponsor-correlation/contracts.ts';
 import { basicAuth, freshDatabase, stackEndpoints, testKafka, uniqueSuffix } from '../helpers/stack.ts';
 
 const suffix = uniqueSuffix();
@@ -127,6 +128,8 @@ beforeAll(async () => {
     address: e.temporal.address,
     namespace: e.temporal.namespace,
     clickhouse: ch,
+    kafka,
+    producer,
     dlq: new DlqPublisher(producer, 'worker'),
     log: silentLogger,
     taskQueue,
@@ -136,6 +139,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bridge?.stop();
+  // The sponsors' entity workflows of this test's task queue run until stopped.
+  for await (const wf of temporal.workflow.list({
+    query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+  })) {
+    await temporal.workflow.getHandle(wf.workflowId).terminate('test finished');
+  }
   worker?.shutdown();
   await workerRun;
   await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -226,6 +235,16 @@ describe('walking skeleton on the real stack', () => {
       expect(d.typedSearchAttributes.get(EVENT_TYPE)).toBe('donation');
     }
     await waitFor(caughtUp, { what: 'the bridge to commit its offsets', timeoutMs: 30_000 });
+    // Enriched into the typed table, and the recipient's correlation workflow woken.
+    const typed = await ch.query({
+      query: `SELECT count() AS n, any(recipient_entity_id) AS recipient FROM donation_events FINAL
+              WHERE event_id IN {ids:Array(String)}`,
+      query_params: { ids: accepted },
+      format: 'JSONEachRow',
+    });
+    expect(await typed.json()).toEqual([{ n: String(accepted.length), recipient: 'C00879510' }]);
+    const sponsor = await temporal.workflow.getHandle(sponsorWorkflowId('C00879510', taskQueue)).describe();
+    expect(sponsor.type).toBe('sponsorCorrelation');
   });
 
   it('re-consuming the topic from the start leaves ClickHouse unchanged', async () => {

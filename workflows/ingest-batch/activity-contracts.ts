@@ -33,6 +33,29 @@ export interface InsertRawEventsResult {
   deadLettered: number;
 }
 
+export interface EnrichAndStoreInput {
+  rows: RawEventRow[];
+  /** Makes a retried insert of the same rows a no-op in ClickHouse (suffixed per table). */
+  dedupToken: string;
+}
+
+export interface EnrichAndStoreResult {
+  /** Rows written to the typed tables. */
+  stored: number;
+  /** Events the enrichment refused (unknown currency, unreadable payload); each is in the DLQ. */
+  deadLettered: number;
+  /** Enriched events published to influence.enriched.<type>.v1. */
+  published: number;
+  /** Canonical sponsor ids whose correlations the batch may change, sorted. */
+  sponsors: string[];
+}
+
+export interface NotifySponsorsInput {
+  sponsors: string[];
+  /** The batch (workflow id) that touched them, for the sponsors' logs. */
+  batchId: string;
+}
+
 export interface IngestActivities {
   /**
    * Inserts the rows idempotently. A batch the database rejects as invalid is retried row by
@@ -40,4 +63,12 @@ export interface IngestActivities {
    * thrown for a whole batch). Throws a retriable failure when ClickHouse is unreachable.
    */
   insertRawEvents(input: InsertRawEventsInput): Promise<InsertRawEventsResult>;
+  /**
+   * Enriches each event (geography, FX, entities, stances: services/enrich), inserts the rows
+   * into the typed tables idempotently and publishes the enriched events. An event the
+   * enrichment refuses goes to the DLQ (`enrichment_failed`); the rest of the batch goes on.
+   */
+  enrichAndStore(input: EnrichAndStoreInput): Promise<EnrichAndStoreResult>;
+  /** Signals (starting when needed) the correlation workflow of each sponsor. */
+  notifySponsors(input: NotifySponsorsInput): Promise<void>;
 }

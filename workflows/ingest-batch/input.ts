@@ -15,6 +15,10 @@ export interface IngestBatchInput {
 export interface IngestBatchResult {
   inserted: number;
   deadLettered: number;
+  /** Rows in the typed tables (absent in histories recorded before enrichment). */
+  stored?: number;
+  /** Sponsors whose correlation workflows were signalled. */
+  sponsors?: number;
 }
 
 /**

@@ -1,24 +1,59 @@
 /**
  * ingestBatch: one batch of raw events from one topic partition, identified by its offset range
- * (`ingest:<topic>:<partition>:<first>-<last>`), inserted into ClickHouse exactly once.
+ * (`ingest:<group>:<topic>:<partition>:<first>-<last>`), processed exactly once in effect:
+ *   1. insertRawEvents — the audit copy in `raw_events`;
+ *   2. enrichAndStore  — typed tables and the enriched topics;
+ *   3. notifySponsors  — wakes the correlation workflow of every sponsor the batch touched.
+ * Every step is idempotent, so a retried activity or a replayed batch leaves the same state.
  * Starting it again with the same id while it runs or after it completed does nothing.
  */
-import { log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { IngestActivities } from './activity-contracts.ts';
 import type { IngestBatchInput, IngestBatchResult } from './input.ts';
-import { BATCH_STATE } from '../search-attributes.ts';
+import { BATCH_STATE, SPONSOR } from '../search-attributes.ts';
 
-const { insertRawEvents } = proxyActivities<IngestActivities>({
+const { insertRawEvents, enrichAndStore, notifySponsors } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+/** Histories recorded before enrichment existed (v1) replay without the later steps. */
+export const ENRICHMENT_PATCH = 'enrichment-v2';
+
 export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchResult> {
   const { workflowId } = workflowInfo();
   const result = await insertRawEvents({ rows: input.rows, dedupToken: workflowId });
-  upsertSearchAttributes([
-    { key: BATCH_STATE, value: result.deadLettered > 0 ? 'partly-dead-lettered' : 'inserted' },
-  ]);
-  log.info('batch inserted', { topic: input.topic, partition: input.partition, ...result });
-  return result;
+  if (!patched(ENRICHMENT_PATCH)) {
+    upsertSearchAttributes([
+      { key: BATCH_STATE, value: result.deadLettered > 0 ? 'partly-dead-lettered' : 'inserted' },
+    ]);
+    log.info('batch inserted', { topic: input.topic, partition: input.partition, ...result });
+    return result;
+  }
+  upsertSearchAttributes([{ key: BATCH_STATE, value: 'enriching' }]);
+  const enriched = await enrichAndStore({ rows: input.rows, dedupToken: workflowId });
+  if (enriched.sponsors.length === 1 && enriched.sponsors[0]) {
+    upsertSearchAttributes([{ key: SPONSOR, value: enriched.sponsors[0] }]);
+  }
+  if (enriched.sponsors.length > 0) {
+    upsertSearchAttributes([{ key: BATCH_STATE, value: 'correlating' }]);
+    await notifySponsors({ sponsors: enriched.sponsors, batchId: workflowId });
+  }
+  const deadLettered = result.deadLettered + enriched.deadLettered;
+  upsertSearchAttributes([{ key: BATCH_STATE, value: deadLettered > 0 ? 'partly-dead-lettered' : 'done' }]);
+  log.info('batch processed', {
+    topic: input.topic,
+    partition: input.partition,
+    inserted: result.inserted,
+    stored: enriched.stored,
+    published: enriched.published,
+    sponsors: enriched.sponsors.length,
+    deadLettered,
+  });
+  return {
+    inserted: result.inserted,
+    deadLettered,
+    stored: enriched.stored,
+    sponsors: enriched.sponsors.length,
+  };
 }

@@ -8,10 +8,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CAMPAIGN_DIR, CAMPAIGN_IMPORTS } from '../../../infra/sample/campaign/manifest.ts';
 import { localHmacKeyHex } from '../../../infra/local/hmac-key.ts';
-import { waitFor } from '../../../infra/local/wait.ts';
+import type { StackEndpoints } from '../../../infra/local/stack.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { createClickHouse } from '../../shared/clickhouse.ts';
 import { createKafka } from '../../shared/kafka.ts';
+import { pipelineStatus, waitForIdle } from '../../shared/pipeline-status.ts';
+import { connectTemporal } from '../../shared/temporal.ts';
 import { createPseudonymizer, parseHmacKey } from '../../shared/pseudonym.ts';
 import { createSealer } from '../../shared/seal.ts';
 import { runImport, type ImportSummary } from '../../shared/ingest/importer.ts';
@@ -84,20 +86,10 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
     const published = imports.reduce((n, s) => n + s.published, 0);
     log.info({ published }, 'sample campaign imported; waiting for the pipeline');
 
+    await waitUntilIdle(e, log);
     const ch = createClickHouse({ url: e.clickhouse.url, database: e.clickhouse.database, log });
     let landed: { type: string; source: string; events: string }[];
     try {
-      await waitFor(
-        async () => {
-          const rs = await ch.query({
-            query: 'SELECT count() AS n FROM raw_events FINAL',
-            format: 'JSONEachRow',
-          });
-          const [row] = await rs.json<{ n: string }>();
-          return Number(row?.n ?? 0) >= published ? true : undefined;
-        },
-        { what: 'the sample campaign to land in ClickHouse', timeoutMs: 180_000, intervalMs: 500 },
-      );
       const rs = await ch.query({
         query:
           'SELECT type, source, count() AS events FROM raw_events FINAL GROUP BY type, source ORDER BY type, source',
@@ -161,4 +153,17 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
     await started.stop();
   }
   return EXIT.ok;
+}
+
+/** Waits until the pipeline has processed every event (as `influence wait --idle`). */
+async function waitUntilIdle(e: StackEndpoints, log: Logger): Promise<void> {
+  const admin = createKafka({ brokers: e.kafka.brokers.split(','), clientId: 'influence-run', log }).admin();
+  await admin.connect();
+  const temporal = await connectTemporal({ address: e.temporal.address, namespace: e.temporal.namespace });
+  try {
+    await waitForIdle(() => pipelineStatus({ admin, temporal }), { timeoutMs: 300_000 });
+  } finally {
+    await admin.disconnect();
+    await temporal.connection.close();
+  }
 }

@@ -1,89 +1,184 @@
 /**
- * Activities of the ingest-batch workflow: idempotent inserts into ClickHouse.
+ * Activities of the ingest-batch workflow: the raw audit insert, enrichment into the typed
+ * tables and the enriched topics, and waking the sponsors' correlation workflows. Each is
+ * idempotent, so Temporal may retry any of them.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Producer } from 'kafkajs';
 import type {
+  EnrichAndStoreInput,
+  EnrichAndStoreResult,
   IngestActivities,
   InsertRawEventsInput,
   InsertRawEventsResult,
+  NotifySponsorsInput,
   RawEventRow,
 } from '../../../workflows/ingest-batch/activity-contracts.ts';
+import {
+  SPONSOR_WORKFLOW_TYPE,
+  sponsorWorkflowId,
+  touchedSignal,
+  type SponsorCorrelationInput,
+} from '../../../workflows/sponsor-correlation/contracts.ts';
+import { SPONSOR } from '../../../workflows/search-attributes.ts';
+import type { createEnricher } from '../../enrich/index.ts';
+
+export type Enricher = ReturnType<typeof createEnricher>;
+import type { DeadLetter, DlqPublisher } from '../../shared/dlq.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { DlqPublisher } from '../../shared/dlq.ts';
-
-/** ClickHouse error codes that mean "this data is wrong", not "try again later". */
-const DATA_ERROR_CODES = new Set(['6', '26', '27', '38', '41', '53', '69', '70', '72', '117', '131', '173']);
-
-function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && DATA_ERROR_CODES.has(code);
-}
+import { insertIdempotent, unavailable, type Rejected } from './clickhouse-insert.ts';
 
 export interface IngestActivityDeps {
   clickhouse: ClickHouseClient;
   dlq: DlqPublisher;
   log: Logger;
+  /** Publishes the enriched events. */
+  producer: Producer;
+  enricher: Enricher;
+  /** Starts and signals the sponsors' correlation workflows. */
+  temporal: Client;
+  taskQueue: string;
+}
+
+function rowLetter(row: RawEventRow, reason: DeadLetter['reason'], detail: string, step: string): DeadLetter {
+  return {
+    reason,
+    detail,
+    step,
+    source: row.kafka_topic,
+    position: row.kafka_offset,
+    partition: row.kafka_partition,
+    key: row.event_id,
+    raw: Buffer.from(JSON.stringify(row)),
+  };
+}
+
+/** The steps of a batch as plain functions, for the activities and for the rebuild's replay. */
+export interface BatchSteps {
+  insertRaw(rows: RawEventRow[], token: string): Promise<InsertRawEventsResult>;
+  enrichAndStore(rows: RawEventRow[], token: string): Promise<EnrichAndStoreResult>;
+}
+
+export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'taskQueue'>): BatchSteps {
+  const log = deps.log.child({ module: 'ingest-activities' });
+
+  async function deadLetterRejected(rejected: Rejected<RawEventRow>[], step: string): Promise<number> {
+    await deps.dlq.publish(rejected.map(({ row, reason }) => rowLetter(row, 'insert_failed', reason, step)));
+    return rejected.length;
+  }
+
+  /** Sponsors of the ads that annotations point at (an annotation alone does not know them). */
+  async function sponsorsOfAnnotatedAds(keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    try {
+      const rs = await deps.clickhouse.query({
+        query: `SELECT DISTINCT sponsor_id FROM ad_snapshots
+                WHERE concat(platform, ':', ad_id) IN {keys:Array(String)} AND sponsor_id != ''`,
+        query_params: { keys },
+        format: 'JSONEachRow',
+      });
+      return (await rs.json<{ sponsor_id: string }>()).map((r) => r.sponsor_id);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  return {
+    async insertRaw(rows, token) {
+      if (rows.length === 0) return { inserted: 0, deadLettered: 0 };
+      const rejected = await insertIdempotent(
+        deps.clickhouse,
+        'raw_events',
+        rows,
+        token,
+        (r) => r.event_id,
+        (err) =>
+          log.warn({ err, token, rows: rows.length }, 'batch rejected as invalid; inserting row by row'),
+      );
+      const deadLettered = await deadLetterRejected(rejected, 'worker:insertRawEvents');
+      return { inserted: rows.length - deadLettered, deadLettered };
+    },
+
+    async enrichAndStore(rows, token) {
+      const byTable = new Map<string, { raw: RawEventRow; row: Record<string, unknown> }[]>();
+      const byTopic = new Map<string, { key: string; value: string }[]>();
+      const letters: DeadLetter[] = [];
+      const sponsors = new Set<string>();
+      const annotated: string[] = [];
+      for (const raw of rows) {
+        const outcome = deps.enricher.enrich(raw);
+        if (!outcome.ok) {
+          letters.push(rowLetter(raw, 'enrichment_failed', outcome.reason, 'worker:enrichAndStore'));
+          continue;
+        }
+        const tableRows = byTable.get(outcome.table) ?? [];
+        tableRows.push({ raw, row: outcome.row });
+        byTable.set(outcome.table, tableRows);
+        const messages = byTopic.get(outcome.enriched.topic) ?? [];
+        messages.push({ key: outcome.enriched.key, value: JSON.stringify(outcome.enriched.value) });
+        byTopic.set(outcome.enriched.topic, messages);
+        for (const s of outcome.sponsors) if (s) sponsors.add(s);
+        if (outcome.table === 'ad_annotations')
+          annotated.push(`${String(outcome.row.platform)}:${String(outcome.row.ad_id)}`);
+      }
+      let stored = 0;
+      for (const [table, entries] of byTable) {
+        const rawById = new Map(entries.map((e) => [e.raw.event_id, e.raw]));
+        const rejected = await insertIdempotent(
+          deps.clickhouse,
+          table,
+          entries.map((e) => e.row),
+          `${token}:${table}`,
+          (r) => String(r.event_id),
+          (err) => log.warn({ err, token, table }, 'typed rows rejected as invalid; inserting row by row'),
+        );
+        for (const { row, reason } of rejected) {
+          const raw = rawById.get(String(row.event_id));
+          if (raw) letters.push(rowLetter(raw, 'insert_failed', reason, `worker:enrichAndStore:${table}`));
+        }
+        stored += entries.length - rejected.length;
+      }
+      // Enriched topics are at-least-once: a retried activity publishes again; consumers key
+      // on event_id (the value carries it), as the topic's documentation says.
+      let published = 0;
+      if (byTopic.size > 0) {
+        await deps.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+        for (const m of byTopic.values()) published += m.length;
+      }
+      await deps.dlq.publish(letters);
+      for (const s of await sponsorsOfAnnotatedAds([...new Set(annotated)])) sponsors.add(s);
+      return { stored, deadLettered: letters.length, published, sponsors: [...sponsors].sort() };
+    },
+  };
 }
 
 /** Creates the activities bound to their clients. */
 export function createIngestActivities(deps: IngestActivityDeps): IngestActivities {
-  const log = deps.log.child({ module: 'ingest-activities' });
-
-  async function insert(rows: RawEventRow[], token: string): Promise<void> {
-    await deps.clickhouse.insert({
-      table: 'raw_events',
-      values: rows,
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
-    });
-  }
-
+  const steps = createBatchSteps(deps);
   return {
-    async insertRawEvents({ rows, dedupToken }: InsertRawEventsInput): Promise<InsertRawEventsResult> {
-      if (rows.length === 0) return { inserted: 0, deadLettered: 0 };
-      try {
-        await insert(rows, dedupToken);
-        return { inserted: rows.length, deadLettered: 0 };
-      } catch (err) {
-        if (!isDataError(err)) {
-          // Unreachable or overloaded ClickHouse: Temporal retries the activity.
-          throw ApplicationFailure.retryable(
-            `ClickHouse insert failed: ${(err as Error).message}`,
-            'InsertUnavailable',
-          );
+    insertRawEvents: ({ rows, dedupToken }: InsertRawEventsInput) => steps.insertRaw(rows, dedupToken),
+    enrichAndStore: ({ rows, dedupToken }: EnrichAndStoreInput) => steps.enrichAndStore(rows, dedupToken),
+    async notifySponsors({ sponsors, batchId }: NotifySponsorsInput): Promise<void> {
+      // A handful of sponsors per batch: a few at a time keeps the frontend calm.
+      const queue = [...sponsors];
+      const next = async (): Promise<void> => {
+        for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+          const args: [SponsorCorrelationInput] = [{ sponsorId: s }];
+          await deps.temporal.workflow.signalWithStart(SPONSOR_WORKFLOW_TYPE, {
+            workflowId: sponsorWorkflowId(s, deps.taskQueue),
+            taskQueue: deps.taskQueue,
+            args,
+            signal: touchedSignal,
+            signalArgs: [{ batchId }],
+            typedSearchAttributes: [{ key: SPONSOR, value: s }],
+          });
         }
-        log.warn({ err, dedupToken, rows: rows.length }, 'batch rejected as invalid; inserting row by row');
-      }
-      let inserted = 0;
-      const rejected: { row: RawEventRow; reason: string }[] = [];
-      for (const row of rows) {
-        try {
-          await insert([row], `${dedupToken}:${row.event_id}`);
-          inserted++;
-        } catch (err) {
-          if (!isDataError(err)) {
-            throw ApplicationFailure.retryable(
-              `ClickHouse insert failed: ${(err as Error).message}`,
-              'InsertUnavailable',
-            );
-          }
-          rejected.push({ row, reason: (err as Error).message });
-        }
-      }
-      await deps.dlq.publish(
-        rejected.map(({ row, reason }) => ({
-          reason: 'insert_failed',
-          detail: reason,
-          step: 'worker:insertRawEvents',
-          source: row.kafka_topic,
-          position: row.kafka_offset,
-          partition: row.kafka_partition,
-          key: row.event_id,
-          raw: Buffer.from(JSON.stringify(row)),
-        })),
-      );
-      return { inserted, deadLettered: rejected.length };
+      };
+      await Promise.all([next(), next(), next(), next()]);
     },
   };
 }

@@ -1,0 +1,109 @@
+/**
+ * Is the pipeline idle? Checked upstream first, so nothing can slip between two checks:
+ *   1. every raw topic is consumed and handed over by the bridge's group (lag 0), and every
+ *      dead letter copied by the DLQ sink;
+ *   2. no ingestBatch or rebuild workflow is running (a running batch may still signal sponsors);
+ *   3. no sponsor correlation workflow has a signal pending or a recomputation in flight.
+ * `waitForIdle` also asks for two idle readings in a row, because Temporal's visibility store
+ * (the workflow list) trails the start of a workflow by a moment.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
+import type { Client } from '@temporalio/client';
+import { DLQ_TOPIC, EVENT_TYPES, rawTopic } from '../../schemas/topics.ts';
+import {
+  SPONSOR_WORKFLOW_TYPE,
+  statusQuery,
+  type SponsorStatus,
+} from '../../workflows/sponsor-correlation/contracts.ts';
+
+export const BRIDGE_GROUP_ID = 'bridge.raw';
+export const DLQ_SINK_GROUP_ID = 'dlq-sink';
+
+export interface PipelineStatus {
+  idle: boolean;
+  /** Messages not yet handed over, per consumer group and topic. */
+  lag: Record<string, number>;
+  runningBatches: number;
+  busySponsors: string[];
+  sponsors: number;
+}
+
+/** Unconsumed messages of `group` on `topics`, by topic (absent when none). */
+export async function groupLag(
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+    let lag = 0n;
+    for (const p of ends) {
+      const at = mine.find((m) => m.partition === p.partition)?.offset ?? '-1';
+      const from = BigInt(at) < 0n ? BigInt(p.low) : BigInt(at);
+      if (BigInt(p.high) > from) lag += BigInt(p.high) - from;
+    }
+    if (lag > 0n) out[topic] = Number(lag);
+  }
+  return out;
+}
+
+export async function pipelineStatus(opts: {
+  admin: Admin;
+  temporal: Client;
+  bridgeGroupId?: string;
+  dlqGroupId?: string;
+}): Promise<PipelineStatus> {
+  const raw = await groupLag(opts.admin, opts.bridgeGroupId ?? BRIDGE_GROUP_ID, EVENT_TYPES.map(rawTopic));
+  const dlq = await groupLag(opts.admin, opts.dlqGroupId ?? DLQ_SINK_GROUP_ID, [DLQ_TOPIC]);
+  const lag = { ...raw, ...dlq };
+  const running = await opts.temporal.workflow.count(
+    `WorkflowType IN ('ingestBatch', 'rebuild') AND ExecutionStatus = 'Running'`,
+  );
+  const busySponsors: string[] = [];
+  let sponsors = 0;
+  for await (const wf of opts.temporal.workflow.list({
+    query: `WorkflowType = '${SPONSOR_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
+  })) {
+    sponsors++;
+    const s: SponsorStatus = await opts.temporal.workflow.getHandle(wf.workflowId).query(statusQuery);
+    if (s.pending || s.computing) busySponsors.push(s.sponsorId);
+  }
+  return {
+    idle: Object.keys(lag).length === 0 && running.count === 0 && busySponsors.length === 0,
+    lag,
+    runningBatches: running.count,
+    busySponsors,
+    sponsors,
+  };
+}
+
+/**
+ * Resolves with the status once the pipeline is idle twice in a row `settleMs` apart.
+ * @throws with the last status when `timeoutMs` passes first.
+ */
+export async function waitForIdle(
+  check: () => Promise<PipelineStatus>,
+  opts: { timeoutMs: number; settleMs?: number; onStatus?: (s: PipelineStatus) => void },
+): Promise<PipelineStatus> {
+  const settle = opts.settleMs ?? 500;
+  const deadline = Date.now() + opts.timeoutMs;
+  let idleSince: PipelineStatus | null = null;
+  for (;;) {
+    const s = await check();
+    opts.onStatus?.(s);
+    if (s.idle && idleSince) return s;
+    idleSince = s.idle ? s : null;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the pipeline did not become idle within ${Math.round(opts.timeoutMs / 1000)} s: ` +
+          `lag ${JSON.stringify(s.lag)}, ${s.runningBatches} batches running, ` +
+          `${s.busySponsors.length} sponsors busy; see the worker's log and \`influence temporal workflow list\``,
+      );
+    }
+    await delay(settle);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The correlation activity of the sponsor entity workflow: recomputes each correlation kind of
+ * one sponsor from the candidate views (infra/clickhouse/migrations), then records what changed.
+ *
+ * Order matters for exactly-once in effect: changes are published to influence.correlations.v1
+ * first and written to `correlations` second, so a failure between the two makes the retry see
+ * the same changes again and publish them again (at least once), never skip them.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Producer } from 'kafkajs';
+import { CORRELATIONS_TOPIC } from '../../../schemas/topics.ts';
+import { CorrelationKind, type CorrelationRecordV1 } from '../../../schemas/correlation.ts';
+import type {
+  CorrelateSponsorResult,
+  CorrelationActivities,
+} from '../../../workflows/sponsor-correlation/contracts.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { unavailable } from './clickhouse-insert.ts';
+
+/** Every correlation kind, each computed by the view `<kind>_candidates`. */
+export const CORRELATION_KINDS = CorrelationKind.options;
+
+export interface CandidateRow {
+  correlation_id: string;
+  sponsor_id: string;
+  subject: string;
+  detail: string;
+  source_event_ids: string[];
+}
+
+interface StoredRow {
+  correlation_id: string;
+  detail: string;
+  is_deleted: number;
+}
+
+/** What a recomputation changes: rows to (re)write and rows that no longer hold. */
+export function diffCorrelations(
+  current: readonly CandidateRow[],
+  stored: readonly StoredRow[],
+): { changed: CandidateRow[]; retracted: StoredRow[] } {
+  const before = new Map(stored.map((r) => [r.correlation_id, r]));
+  const now = new Set(current.map((r) => r.correlation_id));
+  const changed = current.filter((r) => {
+    const prior = before.get(r.correlation_id);
+    return !prior || prior.is_deleted !== 0 || prior.detail !== r.detail;
+  });
+  const retracted = stored.filter((r) => r.is_deleted === 0 && !now.has(r.correlation_id));
+  return { changed, retracted };
+}
+
+export function createCorrelationActivities(deps: {
+  clickhouse: ClickHouseClient;
+  producer: Producer;
+  log: Logger;
+  /** The clock, for the version and computed_at of what changed. */
+  now?: () => Date;
+}): CorrelationActivities {
+  const log = deps.log.child({ module: 'correlate' });
+  const now = deps.now ?? (() => new Date());
+
+  async function select<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    try {
+      const rs = await deps.clickhouse.query({ query, query_params: params, format: 'JSONEachRow' });
+      return await rs.json<T>();
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async function recompute(kind: CorrelationKind, sponsorId: string, at: Date) {
+    const current = await select<CandidateRow>(
+      `SELECT toString(correlation_id) AS correlation_id, sponsor_id, subject, detail, source_event_ids
+       FROM ${kind}_candidates WHERE sponsor_id = {sponsor:String} ORDER BY correlation_id`,
+      { sponsor: sponsorId },
+    );
+    const stored = await select<StoredRow>(
+      `SELECT toString(correlation_id) AS correlation_id, detail, is_deleted
+       FROM correlations FINAL WHERE kind = {kind:String} AND sponsor_id = {sponsor:String}`,
+      { kind, sponsor: sponsorId },
+    );
+    const { changed, retracted } = diffCorrelations(current, stored);
+    if (changed.length + retracted.length === 0) return { found: current.length, changed: 0, retracted: 0 };
+    const computedAt = at.toISOString();
+    const version = String(at.getTime());
+    const records: CorrelationRecordV1[] = [
+      ...changed.map((r) => ({ ...r, holds: true })),
+      ...retracted.map((r) => ({
+        correlation_id: r.correlation_id,
+        sponsor_id: sponsorId,
+        subject: '',
+        detail: r.detail,
+        source_event_ids: [] as string[],
+        holds: false,
+      })),
+    ].map((r) => ({
+      schema_version: 1 as const,
+      correlation_id: r.correlation_id,
+      kind,
+      sponsor_id: r.sponsor_id,
+      subject: r.subject,
+      holds: r.holds,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+      source_event_ids: r.source_event_ids,
+      computed_at: computedAt,
+    }));
+    await deps.producer.send({
+      topic: CORRELATIONS_TOPIC,
+      acks: -1,
+      messages: records.map((r) => ({ key: sponsorId, value: JSON.stringify(r) })),
+    });
+    const retractedIds = new Set(retracted.map((r) => r.correlation_id));
+    try {
+      // A retracted row keeps its last detail and subject (read back by FINAL ... is_deleted = 1).
+      await deps.clickhouse.insert({
+        table: 'correlations',
+        format: 'JSONEachRow',
+        values: [
+          ...changed.map((r) => ({
+            correlation_id: r.correlation_id,
+            kind,
+            sponsor_id: r.sponsor_id,
+            subject: r.subject,
+            detail: r.detail,
+            source_event_ids: r.source_event_ids,
+            computed_at: computedAt.replace('T', ' ').replace('Z', ''),
+            version,
+            is_deleted: 0,
+          })),
+          ...stored
+            .filter((r) => retractedIds.has(r.correlation_id))
+            .map((r) => ({
+              correlation_id: r.correlation_id,
+              kind,
+              sponsor_id: sponsorId,
+              subject: '',
+              detail: r.detail,
+              source_event_ids: [],
+              computed_at: computedAt.replace('T', ' ').replace('Z', ''),
+              version,
+              is_deleted: 1,
+            })),
+        ],
+      });
+    } catch (err) {
+      throw unavailable(err);
+    }
+    return { found: current.length, changed: changed.length, retracted: retracted.length };
+  }
+
+  return {
+    async correlateSponsor({ sponsorId }): Promise<CorrelateSponsorResult> {
+      const at = now();
+      const result: CorrelateSponsorResult = { found: {}, changed: 0, retracted: 0 };
+      for (const kind of CORRELATION_KINDS) {
+        const r = await recompute(kind, sponsorId, at);
+        result.found[kind] = r.found;
+        result.changed += r.changed;
+        result.retracted += r.retracted;
+      }
+      log.info({ sponsorId, ...result }, 'sponsor correlated');
+      return result;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** The rebuild workflow's input, result, id and activities. */
+
+export const REBUILD_WORKFLOW_TYPE = 'rebuild';
+
+/** One rebuild at a time: a second start while one runs joins it. */
+export const REBUILD_WORKFLOW_ID = 'rebuild:clickhouse';
+
+export interface RebuildInput {
+  /** Empty the derived tables first (default true); false re-derives over what is there. */
+  truncate?: boolean;
+  /** Raw topics to replay (default: every raw topic). */
+  topics?: string[];
+}
+
+export interface TopicReplayResult {
+  topic: string;
+  /** Messages read from offset 0 up to the end offsets found when the rebuild began. */
+  messages: number;
+  inserted: number;
+  stored: number;
+  deadLettered: number;
+  sponsors: string[];
+}
+
+export interface RebuildResult {
+  truncated: string[];
+  topics: TopicReplayResult[];
+  sponsors: number;
+}
+
+export interface RebuildActivities {
+  /** Truncates every table derived from the raw topics; returns their names. */
+  truncateDerived(): Promise<string[]>;
+  /**
+   * Reads `topic` from offset 0 to the end offsets of the moment it starts and runs every
+   * message through the same steps as ingestBatch (raw insert, enrichment, typed tables).
+   * Heartbeats its progress; a retry starts over, which the idempotent inserts make harmless.
+   */
+  replayTopic(input: { topic: string; rebuildId: string }): Promise<TopicReplayResult>;
+}

@@ -1,0 +1,75 @@
+/**
+ * sponsorCorrelation: the entity workflow of one sponsor (`sponsor:<id>`), started or signalled
+ * with signal-with-start by every batch that touches the sponsor. Signals only mark the sponsor
+ * dirty; one recomputation covers every signal that arrived before it started, so a burst of
+ * batches costs a few recomputations, not one each. Before the history grows long it continues
+ * as new, carrying a pending signal over, so no signal is lost.
+ */
+import {
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { BATCH_STATE, SPONSOR } from '../search-attributes.ts';
+import {
+  statusQuery,
+  touchedSignal,
+  type CorrelationActivities,
+  type SponsorCorrelationInput,
+  type SponsorStatus,
+} from './contracts.ts';
+
+const { correlateSponsor } = proxyActivities<CorrelationActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Continue as new after this many events even if the server does not suggest it yet. */
+export const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
+
+export async function sponsorCorrelation(input: SponsorCorrelationInput): Promise<void> {
+  const status: SponsorStatus = {
+    sponsorId: input.sponsorId,
+    pending: input.pending ?? false,
+    computing: false,
+    runs: input.runs ?? 0,
+    signals: input.signals ?? 0,
+    last: {},
+  };
+  setHandler(touchedSignal, () => {
+    status.pending = true;
+    status.signals++;
+  });
+  setHandler(statusQuery, () => ({ ...status, last: { ...status.last } }));
+  upsertSearchAttributes([{ key: SPONSOR, value: input.sponsorId }]);
+
+  const historyIsLong = (): boolean => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= HISTORY_EVENTS_BEFORE_CONTINUE;
+  };
+
+  for (;;) {
+    upsertSearchAttributes([{ key: BATCH_STATE, value: status.pending ? 'pending' : 'idle' }]);
+    await condition(() => status.pending || historyIsLong());
+    if (historyIsLong()) break;
+    status.pending = false;
+    status.computing = true;
+    upsertSearchAttributes([{ key: BATCH_STATE, value: 'computing' }]);
+    try {
+      const result = await correlateSponsor({ sponsorId: input.sponsorId });
+      status.last = result.found;
+    } finally {
+      status.computing = false;
+    }
+    status.runs++;
+  }
+  await continueAsNew<typeof sponsorCorrelation>({
+    sponsorId: input.sponsorId,
+    pending: status.pending,
+    runs: status.runs,
+    signals: status.signals,
+  });
+}
