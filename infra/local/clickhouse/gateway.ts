@@ -436,7 +436,9 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
     }
   }
 
-  const server = http.createServer((req, res) => {
+  // ClickHouse accepts URIs up to 1 MiB (http_max_uri_size); Node's default of 16 KiB would
+  // refuse a query whose parameters (e.g. a thousand event ids) travel in the URL.
+  const server = http.createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       log.error({ err }, 'unexpected gateway failure');
       if (!res.headersSent) res.writeHead(500);
