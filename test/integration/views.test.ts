@@ -1,0 +1,1347 @@
+/**
+ * The analysts' model (infra/clickhouse/migrations 0003–0005) on the real ClickHouse of the test
+ * stack: small hand-built rows go into the typed tables of 0002 and the views must apply the
+ * sources' rules — restatements, cumulative snapshots, memo lines, replays — and compute the
+ * figures the cookbook and the correlation workflow rely on. One migrated database for the file;
+ * each test keeps to its own sponsors and ads.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { loadMigrations, MIGRATIONS_DIR } from '../../infra/clickhouse/migrate.ts';
+import type { CampaignFigures } from '../../infra/sample/campaign/generate.ts';
+import { createClickHouse } from '../../services/shared/clickhouse.ts';
+import { silentLogger } from '../../services/shared/logger.ts';
+import { compareRows, expectedFor, loadCookbook, sameValue } from '../helpers/cookbook.ts';
+import { freshDatabase, stackEndpoints, uniqueSuffix } from '../helpers/stack.ts';
+
+let db: string;
+let client: ClickHouseClient;
+let analyst: ClickHouseClient;
+
+beforeAll(async () => {
+  ({ database: db, client } = await freshDatabase('views'));
+  const url = stackEndpoints().clickhouse.analyst_url;
+  if (!url) throw new Error('the stack has no read-only analyst user (external ClickHouse?)');
+  analyst = createClickHouse({ url, log: silentLogger, database: db });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await analyst?.close();
+});
+
+/** A deterministic 32-hex event id for a label, unique to this run. */
+function eid(label: string): string {
+  return createHash('md5').update(`${db}:${label}`).digest('hex');
+}
+
+/** A sponsor id of this test run (isolates a test's rows from the others' in the shared database). */
+function sponsor(name: string): string {
+  return `T${name}${uniqueSuffix()}`.toUpperCase();
+}
+
+const INGESTED = '2024-11-07 00:00:00.000';
+
+async function insert(table: string, values: object[]): Promise<void> {
+  await client.insert({ table, values, format: 'JSONEachRow' });
+}
+
+async function select<T>(query: string, params: Record<string, unknown> = {}, as = client): Promise<T[]> {
+  const rs = await as.query({ query, query_params: params, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+function payout(p: {
+  label: string;
+  committee: string;
+  transaction: string;
+  amount: string;
+  category: string;
+  paid_on: string;
+  rank?: number;
+  state?: string | null;
+  form?: string;
+  payee?: string;
+}): object {
+  const event_id = eid(p.label);
+  const rank = p.rank ?? 1;
+  const version = BigInt(rank) * 2n ** 32n + BigInt(`0x${event_id.slice(0, 8)}`);
+  return {
+    event_id,
+    source: 'test',
+    source_record_id: p.label,
+    payer_committee_id: p.committee,
+    payer_entity_id: p.committee,
+    payer_name: p.committee,
+    cycle: 2024,
+    transaction_id: p.transaction,
+    payout_key: `${p.committee}:2024:${p.transaction}`,
+    restatement_rank: rank,
+    version: String(version),
+    payee_name: p.payee ?? 'EXAMPLE VENDOR LLC',
+    payee_pseudonym: null,
+    purpose: p.category.toUpperCase(),
+    category: p.category,
+    amount: p.amount,
+    currency: 'USD',
+    amount_usd: p.amount,
+    fx_rate: '1',
+    fx_rate_date: null,
+    paid_on: p.paid_on,
+    state: p.state === undefined ? 'PA' : p.state,
+    state_method: p.state === null ? 'unknown' : 'filed',
+    is_swing_state: p.state !== null,
+    form: p.form ?? (rank === 1 ? 'F24' : 'F3X'),
+    source_kind: 'fec_schedule_e',
+    occurred_at: `${p.paid_on} 00:00:00.000`,
+    ingested_at: INGESTED,
+  };
+}
+
+function donation(d: {
+  label: string;
+  committee: string;
+  donor: string;
+  amount: string;
+  memo?: boolean;
+  on?: string;
+}): object {
+  const on = d.on ?? '2024-08-01';
+  return {
+    event_id: eid(d.label),
+    source: 'test',
+    source_record_id: d.label,
+    committee_id: d.committee,
+    recipient_entity_id: d.committee,
+    cycle: 2024,
+    contributed_on: on,
+    contributor_name: d.donor.toUpperCase(),
+    donor_entity_id: `person:${d.donor}`,
+    donor_name: d.donor,
+    donor_confidence: 0.5,
+    donor_match_method: 'normalised_name',
+    amount: d.amount,
+    currency: 'USD',
+    amount_usd: d.amount,
+    fx_rate: '1',
+    memo: d.memo ?? false,
+    transaction_type: d.amount.startsWith('-') ? '22Y' : '15',
+    occurred_at: `${on} 00:00:00.000`,
+    ingested_at: INGESTED,
+  };
+}
+
+interface Stance {
+  subject: string;
+  stance: string;
+  origin: string;
+}
+
+function snapshot(s: {
+  label: string;
+  ad: string;
+  sponsor: string;
+  at: string;
+  states: string[];
+  start: string | null;
+  end: string | null;
+  spend: [string, string | null, string];
+  impressions?: [string | null, string | null, string | null];
+  stances?: Stance[];
+  platform?: string;
+}): object {
+  const [low, high, point] = s.spend;
+  const [ilow, ihigh, ipoint] = s.impressions ?? ['1000', '2000', '1500'];
+  return {
+    event_id: eid(s.label),
+    source: 'test',
+    source_record_id: `${s.ad}@${s.at}`,
+    platform: s.platform ?? 'snap',
+    ad_id: s.ad,
+    granularity: 'ad',
+    snapshot_at: s.at,
+    advertiser_name: s.sponsor,
+    paying_advertiser: s.sponsor,
+    sponsor_id: s.sponsor,
+    sponsor_name: s.sponsor,
+    sponsor_confidence: 1,
+    sponsor_match_method: 'fec_id',
+    currency: 'USD',
+    spend_low: low,
+    spend_high: high,
+    spend_point: point,
+    spend_point_method: high === null ? 'low_bound_for_open_range' : low === high ? 'exact' : 'midpoint',
+    fx_rate: '1',
+    spend_usd_low: low,
+    spend_usd_high: high,
+    spend_usd_point: point,
+    impressions_low: ilow,
+    impressions_high: ihigh,
+    impressions_point: ipoint,
+    impressions_point_method: 'midpoint',
+    delivery_start: s.start,
+    delivery_end: s.end,
+    target_states: s.states,
+    target_states_method: 'regions',
+    swing_states: s.states,
+    stance_subjects: (s.stances ?? []).map((x) => x.subject),
+    stance_values: (s.stances ?? []).map((x) => x.stance),
+    stance_origins: (s.stances ?? []).map((x) => x.origin),
+    occurred_at: s.at,
+    ingested_at: INGESTED,
+  };
+}
+
+function annotation(a: {
+  label: string;
+  ad: string;
+  subject: string;
+  stance: string;
+  coder: string;
+  on: string;
+}): object {
+  return {
+    event_id: eid(a.label),
+    source: 'annotations:csv',
+    source_record_id: `snap:${a.ad}:${a.coder}:${a.subject}@${a.on}`,
+    platform: 'snap',
+    ad_id: a.ad,
+    ad_set: 'set-1',
+    subject: a.subject,
+    stance: a.stance,
+    message: `${a.subject}: ${a.stance}`,
+    transcript: '',
+    coder: a.coder,
+    coded_on: a.on,
+    occurred_at: `${a.on} 00:00:00.000`,
+    ingested_at: INGESTED,
+  };
+}
+
+function signup(s: {
+  label: string;
+  sponsor: string;
+  petition?: string;
+  at: string;
+  state?: string;
+  referred?: boolean;
+  phones?: number;
+  channel?: string;
+}): object {
+  return {
+    event_id: eid(s.label),
+    source: 'test',
+    source_record_id: s.label,
+    petition_id: s.petition ?? `petition-${s.sponsor}`,
+    sponsor_id: s.sponsor,
+    signed_at: s.at,
+    signed_on: s.at.slice(0, 10),
+    signer: `hmac-sha256:${eid(`${s.label}:signer`)}`,
+    referrer: s.referred ? `hmac-sha256:${eid(`${s.label}:referrer`)}` : null,
+    referred: s.referred ?? false,
+    state: s.state ?? 'PA',
+    state_method: 'filed',
+    is_swing_state: true,
+    phone_provided: (s.phones ?? 0) > 0,
+    phones_collected: s.phones ?? 0,
+    email_provided: true,
+    channel: s.channel ?? (s.referred ? 'referral' : 'direct'),
+    occurred_at: s.at,
+    ingested_at: INGESTED,
+  };
+}
+
+function contact(c: {
+  label: string;
+  sponsor: string;
+  at: string;
+  contacted: boolean;
+  state?: string;
+}): object {
+  return {
+    event_id: eid(c.label),
+    source: 'test',
+    source_record_id: c.label,
+    campaign_id: `canvass-${c.sponsor}`,
+    attempt_id: c.label,
+    sponsor_id: c.sponsor,
+    attempted_at: c.at,
+    attempted_on: c.at.slice(0, 10),
+    method: 'door',
+    outcome: c.contacted ? 'contacted' : 'not_home',
+    contacted: c.contacted,
+    canvasser: `hmac-sha256:${eid('canvasser')}`,
+    voter: `hmac-sha256:${eid(`${c.label}:voter`)}`,
+    state: c.state ?? 'PA',
+    state_method: 'filed',
+    is_swing_state: true,
+    petition_signed: null,
+    occurred_at: c.at,
+    ingested_at: INGESTED,
+  };
+}
+
+/** What the correlation activity runs for one kind and sponsor (services/worker/activities/correlate). */
+async function recordCorrelations(kind: string, sponsorId: string, version: number): Promise<void> {
+  await client.command({
+    query: `INSERT INTO correlations (correlation_id, kind, sponsor_id, subject, detail, source_event_ids, computed_at, version, is_deleted)
+            SELECT correlation_id, {kind:String}, sponsor_id, subject, detail, source_event_ids, now64(3), {version:UInt64}, 0
+            FROM ${kind}_candidates WHERE sponsor_id = {sponsor:String}`,
+    query_params: { kind, sponsor: sponsorId, version },
+  });
+}
+
+describe('payouts', () => {
+  it('keeps the filing with the highest restatement rank, and two same-day equal payments stay two', async () => {
+    const c = sponsor('pay');
+    const filings = [
+      payout({
+        label: `${c}:f24`,
+        committee: c,
+        transaction: 'SE.1',
+        amount: '1000.00',
+        category: 'canvassing',
+        paid_on: '2024-10-01',
+        rank: 1,
+      }),
+      payout({
+        label: `${c}:f3x`,
+        committee: c,
+        transaction: 'SE.1',
+        amount: '1000.00',
+        category: 'canvassing',
+        paid_on: '2024-10-01',
+        rank: 2,
+      }),
+      payout({
+        label: `${c}:amended`,
+        committee: c,
+        transaction: 'SE.1',
+        amount: '1200.00',
+        category: 'canvassing',
+        paid_on: '2024-10-01',
+        rank: 3,
+        form: 'F3X',
+      }),
+      payout({
+        label: `${c}:print-a`,
+        committee: c,
+        transaction: 'SE.2',
+        amount: '111111.00',
+        category: 'printing',
+        paid_on: '2024-10-01',
+        rank: 2,
+      }),
+      payout({
+        label: `${c}:print-b`,
+        committee: c,
+        transaction: 'SE.3',
+        amount: '111111.00',
+        category: 'printing',
+        paid_on: '2024-10-01',
+        rank: 2,
+      }),
+    ];
+    // The amended filing arrives first: order of arrival must not matter.
+    await insert('payout_filings', [...filings].reverse());
+    const read = () =>
+      select<{
+        transaction_id: string;
+        amount: number;
+        restatement_rank: number;
+        filings: string;
+        event_id: string;
+        filing_event_ids: string[];
+        sponsor_id: string;
+      }>(
+        `SELECT transaction_id, amount, restatement_rank, filings, toString(event_id) AS event_id, filing_event_ids, sponsor_id
+         FROM payouts WHERE committee_id = {c:String} ORDER BY transaction_id`,
+        { c },
+      );
+    const want = [
+      {
+        transaction_id: 'SE.1',
+        amount: 1200,
+        restatement_rank: 3,
+        filings: '3',
+        event_id: eid(`${c}:amended`),
+        filing_event_ids: [eid(`${c}:f24`), eid(`${c}:f3x`), eid(`${c}:amended`)].sort(),
+        sponsor_id: c,
+      },
+      {
+        transaction_id: 'SE.2',
+        amount: 111111,
+        restatement_rank: 2,
+        filings: '1',
+        event_id: eid(`${c}:print-a`),
+        filing_event_ids: [eid(`${c}:print-a`)],
+        sponsor_id: c,
+      },
+      {
+        transaction_id: 'SE.3',
+        amount: 111111,
+        restatement_rank: 2,
+        filings: '1',
+        event_id: eid(`${c}:print-b`),
+        filing_event_ids: [eid(`${c}:print-b`)],
+        sponsor_id: c,
+      },
+    ];
+    expect(await read()).toEqual(want);
+
+    // A replay inserts every filing again; nothing changes.
+    await insert('payout_filings', filings);
+    expect(await read()).toEqual(want);
+  });
+});
+
+describe('ads_current', () => {
+  it('shows the latest snapshot (ties by event_id), first and last seen over all, and the current codings', async () => {
+    const s = sponsor('ads');
+    const ad = eid(`${s}:ad`);
+    const older = snapshot({
+      label: `${s}:older`,
+      ad,
+      sponsor: s,
+      at: '2024-10-01 00:00:00.000',
+      states: ['PA'],
+      start: '2024-09-30 00:00:00.000',
+      end: null,
+      spend: ['100.00', '199.00', '149.50'],
+      stances: [{ subject: 'Trump', stance: 'support', origin: 'advertiser' }],
+    });
+    // The latest snapshot has an open top range: its NULL must win over the older bound.
+    const latest = snapshot({
+      label: `${s}:latest`,
+      ad,
+      sponsor: s,
+      at: '2024-10-08 00:00:00.000',
+      states: ['PA'],
+      start: '2024-09-30 00:00:00.000',
+      end: null,
+      spend: ['1000000.00', null, '1000000.00'],
+      stances: [{ subject: 'Trump', stance: 'support', origin: 'advertiser' }],
+    });
+    await insert('ad_snapshots', [latest]);
+    await insert('ad_snapshots', [older, older]);
+    // The same coder codes the ad twice: the later coding supersedes.
+    await insert('ad_annotations', [
+      annotation({
+        label: `${s}:code-1`,
+        ad,
+        subject: 'Harris',
+        stance: 'pro-Israel',
+        coder: 'group/a',
+        on: '2024-11-01',
+      }),
+    ]);
+    await insert('ad_annotations', [
+      annotation({
+        label: `${s}:code-2`,
+        ad,
+        subject: 'Harris',
+        stance: 'pro-Palestine',
+        coder: 'group/a',
+        on: '2024-11-02',
+      }),
+    ]);
+    // Two snapshots at the same instant: the larger event_id counts.
+    const tied = eid(`${s}:tied-ad`);
+    const tieA = snapshot({
+      label: `${s}:tie-a`,
+      ad: tied,
+      sponsor: s,
+      at: '2024-10-05 00:00:00.000',
+      states: ['MI'],
+      start: null,
+      end: null,
+      spend: ['1.00', '1.00', '1.00'],
+    });
+    const tieB = snapshot({
+      label: `${s}:tie-b`,
+      ad: tied,
+      sponsor: s,
+      at: '2024-10-05 00:00:00.000',
+      states: ['MI'],
+      start: null,
+      end: null,
+      spend: ['2.00', '2.00', '2.00'],
+    });
+    await insert('ad_snapshots', [tieA, tieB]);
+
+    const rows = await select<Record<string, unknown>>(
+      `SELECT ad_id, spend_usd_low, spend_usd_high, spend_open_range, first_seen, last_seen, snapshots,
+              toString(event_id) AS event_id, stance_subjects, stance_values, stance_origins, stance_coders,
+              annotation_event_ids, coded_ad_sets
+       FROM ads_current WHERE sponsor_id = {s:String} ORDER BY ad_id`,
+      { s },
+    );
+    const byAd = new Map(rows.map((r) => [r.ad_id, r]));
+    expect(byAd.get(ad)).toEqual({
+      ad_id: ad,
+      spend_usd_low: 1000000,
+      spend_usd_high: null,
+      spend_open_range: true,
+      first_seen: '2024-10-01 00:00:00.000',
+      last_seen: '2024-10-08 00:00:00.000',
+      snapshots: '2',
+      event_id: eid(`${s}:latest`),
+      stance_subjects: ['Trump', 'Harris'],
+      stance_values: ['support', 'pro-Palestine'],
+      stance_origins: ['advertiser', 'coder'],
+      stance_coders: ['', 'group/a'],
+      annotation_event_ids: [eid(`${s}:code-2`)],
+      coded_ad_sets: ['set-1'],
+    });
+    const winner = [eid(`${s}:tie-a`), eid(`${s}:tie-b`)].sort()[1];
+    expect(byAd.get(tied)).toMatchObject({
+      snapshots: '2',
+      event_id: winner,
+      spend_usd_low: winner === eid(`${s}:tie-a`) ? 1 : 2,
+    });
+    expect(rows).toHaveLength(2);
+  });
+});
+
+describe('contradiction_candidates and contradictions', () => {
+  it('pairs opposite stances of one sponsor or funder network in disjoint places at overlapping times', async () => {
+    const S = sponsor('con-s');
+    const U = sponsor('con-u'); // funded mostly by the same donor as S
+    const T = sponsor('con-t'); // unrelated
+    const funder = `funder-${uniqueSuffix()}`;
+    await insert('donation_events', [
+      donation({ label: `${S}:d1`, committee: S, donor: funder, amount: '900.00' }),
+      donation({ label: `${S}:d2`, committee: S, donor: `other-${S}`, amount: '100.00' }),
+      donation({ label: `${U}:d1`, committee: U, donor: funder, amount: '600.00' }),
+      donation({ label: `${U}:d2`, committee: U, donor: `other-${U}`, amount: '400.00' }),
+      donation({ label: `${T}:d1`, committee: T, donor: `own-${T}`, amount: '1000.00' }),
+    ]);
+    await insert('ref_stance_opposites', [
+      { stance_a: 'pro-Israel', stance_b: 'pro-Palestine', version: '1' },
+      { stance_a: 'pro-Palestine', stance_b: 'pro-Israel', version: '1' },
+      { stance_a: 'support', stance_b: 'oppose', version: '1' },
+      { stance_a: 'oppose', stance_b: 'support', version: '1' },
+    ]);
+    const ad = (n: string) => eid(`${S}:${n}`);
+    const october = { start: '2024-10-01 00:00:00.000', end: '2024-10-31 00:00:00.000' };
+    const snap = (
+      n: string,
+      who: string,
+      states: string[],
+      when: { start: string; end: string | null },
+      stances: Stance[] = [],
+    ) =>
+      snapshot({
+        label: `${S}:${n}:snap`,
+        ad: ad(n),
+        sponsor: who,
+        at: '2024-11-06 00:00:00.000',
+        states,
+        ...when,
+        spend: ['10.00', '10.00', '10.00'],
+        stances,
+      });
+    const text = (stance: string): Stance[] => [{ subject: 'Harris', stance, origin: 'text' }];
+    await insert('ad_snapshots', [
+      snap('a1', S, ['MI'], october), // pro-Israel by annotation
+      snap('a2', S, ['PA'], { start: '2024-10-15 00:00:00.000', end: null }, text('pro-Palestine')), // still running
+      snap('a3', S, ['MI', 'PA'], october, text('pro-Palestine')), // shares MI with a1
+      snap(
+        'a4',
+        S,
+        ['PA'],
+        { start: '2024-11-10 00:00:00.000', end: '2024-11-20 00:00:00.000' },
+        text('pro-Palestine'),
+      ), // after a1
+      snap('a5', T, ['PA'], october, text('pro-Palestine')), // unrelated sponsor
+      snap('a6', U, ['WI'], october, text('pro-Palestine')), // same funder network
+      snap('a7', S, ['NC'], october, [{ subject: 'Harris', stance: 'oppose', origin: 'advertiser' }]), // an alignment, not a message
+      snap('a8', S, ['AZ'], october, text('support')),
+    ]);
+    await insert('ad_annotations', [
+      annotation({
+        label: `${S}:a1:code`,
+        ad: ad('a1'),
+        subject: 'Harris',
+        stance: 'pro-Israel',
+        coder: 'group/a',
+        on: '2024-11-07',
+      }),
+    ]);
+
+    const candidates = (who: string) =>
+      select<{
+        correlation_id: string;
+        sponsor_id: string;
+        subject: string;
+        detail: string;
+        source_event_ids: string[];
+      }>(
+        `SELECT correlation_id, sponsor_id, subject, detail, source_event_ids
+         FROM contradiction_candidates WHERE sponsor_id = {s:String} ORDER BY correlation_id`,
+        { s: who },
+      );
+    const pairOf = (r: { detail: string }) => {
+      const d = JSON.parse(r.detail) as { relation: string; a: { ad_id: string }; b: { ad_id: string } };
+      return { relation: d.relation, ads: [d.a.ad_id, d.b.ad_id] };
+    };
+    const sorted = (x: string, y: string) => (x < y ? [x, y] : [y, x]);
+    const forS = await candidates(S);
+    expect(forS.map(pairOf).sort((p, q) => p.relation.localeCompare(q.relation))).toEqual([
+      { relation: 'same_sponsor', ads: sorted(ad('a1'), ad('a2')) },
+      { relation: 'shared_majority_funder', ads: sorted(ad('a1'), ad('a6')) },
+    ]);
+    expect(forS.every((r) => /^[0-9a-f]{32}$/.test(r.correlation_id) && r.subject === 'Harris')).toBe(true);
+    const sameSponsor = forS.find((r) => pairOf(r).relation === 'same_sponsor');
+    expect(sameSponsor?.source_event_ids).toEqual(
+      [eid(`${S}:a1:snap`), eid(`${S}:a2:snap`), eid(`${S}:a1:code`)].sort(),
+    );
+    const detail = JSON.parse(sameSponsor?.detail ?? '{}') as Record<string, unknown>;
+    expect(detail).toMatchObject({
+      overlap_start: '2024-10-15T00:00:00.000Z',
+      overlap_end: '2024-10-31T00:00:00.000Z',
+    });
+    // The network pair belongs to both sponsors, under one id; the unrelated sponsor has none.
+    const forU = await candidates(U);
+    expect(forU.map(pairOf)).toEqual([
+      { relation: 'shared_majority_funder', ads: sorted(ad('a1'), ad('a6')) },
+    ]);
+    expect(forS.map((r) => r.correlation_id)).toContain(forU[0]?.correlation_id);
+    expect(await candidates(T)).toEqual([]);
+    // Recomputing gives byte-identical rows (the caller diffs details).
+    expect(await candidates(S)).toEqual(forS);
+
+    await recordCorrelations('contradiction', S, 1);
+    await recordCorrelations('contradiction', U, 1);
+    await recordCorrelations('contradiction', S, 2);
+    const recorded = await select<Record<string, unknown>>(
+      `SELECT relation, a_ad_id, b_ad_id, a_stance, b_stance, a_target_states, b_target_states, sponsor_ids,
+              a_spend_usd_point, b_delivery_end, overlap_start, overlap_end
+       FROM contradictions WHERE has(sponsor_ids, {s:String}) ORDER BY relation`,
+      { s: S },
+    );
+    const [a1, a2] = sorted(ad('a1'), ad('a2'));
+    const [n1, n6] = sorted(ad('a1'), ad('a6'));
+    const stanceOf = (id: string | undefined) => (id === ad('a1') ? 'pro-Israel' : 'pro-Palestine');
+    const statesOf = (id: string | undefined) => [id === ad('a1') ? 'MI' : id === ad('a2') ? 'PA' : 'WI'];
+    expect(recorded).toEqual([
+      {
+        relation: 'same_sponsor',
+        a_ad_id: a1,
+        b_ad_id: a2,
+        a_stance: stanceOf(a1),
+        b_stance: stanceOf(a2),
+        a_target_states: statesOf(a1),
+        b_target_states: statesOf(a2),
+        sponsor_ids: [S],
+        a_spend_usd_point: 10,
+        b_delivery_end: a2 === ad('a2') ? null : '2024-10-31 00:00:00.000',
+        overlap_start: '2024-10-15 00:00:00.000',
+        overlap_end: '2024-10-31 00:00:00.000',
+      },
+      {
+        relation: 'shared_majority_funder',
+        a_ad_id: n1,
+        b_ad_id: n6,
+        a_stance: stanceOf(n1),
+        b_stance: stanceOf(n6),
+        a_target_states: statesOf(n1),
+        b_target_states: statesOf(n6),
+        sponsor_ids: [S, U].sort(),
+        a_spend_usd_point: 10,
+        b_delivery_end: '2024-10-31 00:00:00.000',
+        overlap_start: '2024-10-01 00:00:00.000',
+        overlap_end: '2024-10-31 00:00:00.000',
+      },
+    ]);
+  });
+});
+
+describe('funding_flows and spend_daily', () => {
+  it('shares net receipts (memo lines out, refunds netted) and attributes spend without double counting', async () => {
+    const X = sponsor('fund');
+    const Y = sponsor('nofund');
+    const [big, mid, tiny] = ['big', 'mid', 'tiny'].map((n) => `${n}-${X.toLowerCase()}`) as [
+      string,
+      string,
+      string,
+    ];
+    await insert('donation_events', [
+      donation({ label: `${X}:1`, committee: X, donor: big, amount: '800.00' }),
+      donation({ label: `${X}:2`, committee: X, donor: big, amount: '-50.00', on: '2024-09-01' }),
+      donation({ label: `${X}:3`, committee: X, donor: big, amount: '1000.00', memo: true }),
+      donation({ label: `${X}:4`, committee: X, donor: mid, amount: '245.00' }),
+      donation({ label: `${X}:5`, committee: X, donor: tiny, amount: '5.00' }),
+    ]);
+    await insert('payout_filings', [
+      payout({
+        label: `${X}:p1`,
+        committee: X,
+        transaction: 'P1',
+        amount: '400.00',
+        category: 'canvassing',
+        paid_on: '2024-10-01',
+      }),
+      payout({
+        label: `${X}:p2`,
+        committee: X,
+        transaction: 'P2',
+        amount: '600.00',
+        category: 'mail',
+        paid_on: '2024-10-02',
+      }),
+      payout({
+        label: `${Y}:p1`,
+        committee: Y,
+        transaction: 'P1',
+        amount: '50.00',
+        category: 'mail',
+        paid_on: '2024-10-02',
+      }),
+    ]);
+
+    const flows = await select<Record<string, unknown>>(
+      `SELECT donor_entity_id, donor_receipts, donor_refunds, toString(donor_net_usd) AS net, toString(committee_net_usd) AS committee_net,
+              round(share, 6) AS share, toString(committee_spend_usd) AS spend, toString(attributed_spend_usd) AS attributed,
+              length(donation_event_ids) AS donations
+       FROM funding_flows WHERE sponsor_id = {x:String} ORDER BY donor_net_usd DESC`,
+      { x: X },
+    );
+    expect(flows).toEqual([
+      {
+        donor_entity_id: `person:${big}`,
+        donor_receipts: '1',
+        donor_refunds: '1',
+        net: '750',
+        committee_net: '1000',
+        share: 0.75,
+        spend: '1000',
+        attributed: '750',
+        donations: '2',
+      },
+      {
+        donor_entity_id: `person:${mid}`,
+        donor_receipts: '1',
+        donor_refunds: '0',
+        net: '245',
+        committee_net: '1000',
+        share: 0.245,
+        spend: '1000',
+        attributed: '245',
+        donations: '1',
+      },
+      {
+        donor_entity_id: `person:${tiny}`,
+        donor_receipts: '1',
+        donor_refunds: '0',
+        net: '5',
+        committee_net: '1000',
+        share: 0.005,
+        spend: '1000',
+        attributed: '5',
+        donations: '1',
+      },
+    ]);
+
+    const byFunder = await select<{
+      funder_entity_id: string;
+      funder_rank: string;
+      cells: string;
+      spend: string;
+      attributed: string;
+    }>(
+      `SELECT funder_entity_id, any(funder_rank) AS funder_rank, count() AS cells,
+              toString(sum(spend_usd)) AS spend, toString(sum(attributed_spend_usd)) AS attributed
+       FROM spend_daily WHERE sponsor_id = {x:String} GROUP BY funder_entity_id ORDER BY funder_rank`,
+      { x: X },
+    );
+    // Donors under 1% are folded into one row; each funder row repeats the sponsor's spend.
+    expect(byFunder).toEqual([
+      { funder_entity_id: `person:${big}`, funder_rank: '1', cells: '2', spend: '1000', attributed: '750' },
+      { funder_entity_id: `person:${mid}`, funder_rank: '2', cells: '2', spend: '1000', attributed: '245' },
+      { funder_entity_id: '(other donors)', funder_rank: '3', cells: '2', spend: '1000', attributed: '5' },
+    ]);
+    const [once] = await select<{ spend: string }>(
+      `SELECT toString(sum(spend_usd)) AS spend FROM spend_daily WHERE sponsor_id = {x:String} AND funder_rank = 1`,
+      { x: X },
+    );
+    expect(once?.spend).toBe('1000');
+    const cell = await select<Record<string, unknown>>(
+      `SELECT toString(day) AS day, channel, toString(attributed_spend_usd) AS attributed, funder_is_majority
+       FROM spend_daily WHERE sponsor_id = {x:String} AND funder_entity_id = {f:String} ORDER BY day`,
+      { x: X, f: `person:${big}` },
+    );
+    expect(cell).toEqual([
+      { day: '2024-10-01', channel: 'canvassing', attributed: '300', funder_is_majority: true },
+      { day: '2024-10-02', channel: 'mail', attributed: '450', funder_is_majority: true },
+    ]);
+    // Spend without itemised receipts keeps one row, unattributed.
+    expect(
+      await select(
+        `SELECT funder_entity_id, funder_rank, attribution_method, toString(spend_usd) AS spend, attributed_spend_usd
+         FROM spend_daily WHERE sponsor_id = {y:String}`,
+        { y: Y },
+      ),
+    ).toEqual([
+      {
+        funder_entity_id: '',
+        funder_rank: '1',
+        attribution_method: 'no_itemized_receipts',
+        spend: '50',
+        attributed_spend_usd: null,
+      },
+    ]);
+  });
+});
+
+describe('efficiency_daily, ad_efficiency and funnel_candidates', () => {
+  it('computes cost per signup, phone and contact, and the CPM interval of the live ads', async () => {
+    const E = sponsor('eff');
+    const day = '2024-10-20';
+    await insert('payout_filings', [
+      payout({
+        label: `${E}:b1`,
+        committee: E,
+        transaction: 'B1',
+        amount: '47.00',
+        category: 'referral_bounty',
+        paid_on: day,
+      }),
+      payout({
+        label: `${E}:b2`,
+        committee: E,
+        transaction: 'B2',
+        amount: '47.00',
+        category: 'referral_bounty',
+        paid_on: day,
+      }),
+      payout({
+        label: `${E}:l1`,
+        committee: E,
+        transaction: 'L1',
+        amount: '1000.00',
+        category: 'lottery_award',
+        paid_on: day,
+      }),
+      payout({
+        label: `${E}:c1`,
+        committee: E,
+        transaction: 'C1',
+        amount: '100.00',
+        category: 'canvasser_pay',
+        paid_on: day,
+      }),
+      payout({
+        label: `${E}:s1`,
+        committee: E,
+        transaction: 'S1',
+        amount: '300.00',
+        category: 'canvassing',
+        paid_on: day,
+      }),
+    ]);
+    await insert('signup_events', [
+      signup({ label: `${E}:g1`, sponsor: E, at: `${day} 10:00:00.000`, referred: true, phones: 2 }),
+      signup({ label: `${E}:g2`, sponsor: E, at: `${day} 11:00:00.000`, referred: true, phones: 2 }),
+      signup({ label: `${E}:g3`, sponsor: E, at: `${day} 12:00:00.000`, phones: 1 }),
+    ]);
+    await insert(
+      'contact_events',
+      [1, 2, 3, 4].map((n) =>
+        contact({ label: `${E}:k${n}`, sponsor: E, at: `${day} 14:0${n}:00.000`, contacted: n <= 2 }),
+      ),
+    );
+    await insert('ad_snapshots', [
+      snapshot({
+        label: `${E}:ad1`,
+        ad: eid(`${E}:ad1`),
+        sponsor: E,
+        at: '2024-11-06 00:00:00.000',
+        states: ['PA'],
+        start: '2024-10-19 00:00:00.000',
+        end: '2024-10-21 23:00:00.000',
+        spend: ['100.00', '200.00', '150.00'],
+        impressions: ['1000', '2000', '1500'],
+      }),
+      snapshot({
+        label: `${E}:ad2`,
+        ad: eid(`${E}:ad2`),
+        sponsor: E,
+        at: '2024-11-06 00:00:00.000',
+        states: ['PA'],
+        start: `${day} 00:00:00.000`,
+        end: `${day} 23:00:00.000`,
+        spend: ['1000000.00', null, '1000000.00'],
+        impressions: ['100000', '200000', '150000'],
+      }),
+    ]);
+
+    const rows = await select<Record<string, unknown>>(
+      `SELECT toString(day) AS day, toString(spend_usd_total) AS spend, toString(petition_spend_usd) AS petition,
+              toString(canvass_spend_usd) AS canvass, signups, referred_signups, phones_collected, phones_collected_referred,
+              contact_attempts, contacted,
+              toString(round(cost_per_signup, 2)) AS cost_per_signup, toString(round(lottery_cost_per_signup, 2)) AS lottery_per_signup,
+              toString(round(cost_per_phone, 2)) AS cost_per_phone, toString(bounty_cost_per_phone) AS bounty_per_phone,
+              toString(cost_per_contact) AS cost_per_contact, ads_live,
+              toString(ads_live_cpm_low) AS cpm_low, toString(ads_live_cpm_high) AS cpm_high,
+              length(payout_event_ids) AS payouts, length(ad_event_ids) AS ads
+       FROM efficiency_daily WHERE sponsor_id = {e:String} AND state = 'PA' ORDER BY day`,
+      { e: E },
+    );
+    expect(rows).toEqual([
+      {
+        day: '2024-10-19',
+        spend: '0',
+        petition: '0',
+        canvass: '0',
+        signups: '0',
+        referred_signups: '0',
+        phones_collected: '0',
+        phones_collected_referred: '0',
+        contact_attempts: '0',
+        contacted: '0',
+        cost_per_signup: null,
+        lottery_per_signup: null,
+        cost_per_phone: null,
+        bounty_per_phone: null,
+        cost_per_contact: null,
+        ads_live: '1',
+        cpm_low: '50',
+        cpm_high: '200',
+        payouts: '0',
+        ads: '1',
+      },
+      {
+        day,
+        spend: '1494',
+        petition: '1094',
+        canvass: '400',
+        signups: '3',
+        referred_signups: '2',
+        phones_collected: '5',
+        phones_collected_referred: '4',
+        contact_attempts: '4',
+        contacted: '2',
+        cost_per_signup: '364.67',
+        lottery_per_signup: '333.33',
+        cost_per_phone: '218.8',
+        bounty_per_phone: '23.5',
+        cost_per_contact: '200',
+        ads_live: '2',
+        // (100 + 1,000,000) / (2,000 + 200,000) × 1000; the open range leaves no upper bound.
+        cpm_low: '4950.990099',
+        cpm_high: null,
+        payouts: '5',
+        ads: '2',
+      },
+      {
+        day: '2024-10-21',
+        spend: '0',
+        petition: '0',
+        canvass: '0',
+        signups: '0',
+        referred_signups: '0',
+        phones_collected: '0',
+        phones_collected_referred: '0',
+        contact_attempts: '0',
+        contacted: '0',
+        cost_per_signup: null,
+        lottery_per_signup: null,
+        cost_per_phone: null,
+        bounty_per_phone: null,
+        cost_per_contact: null,
+        ads_live: '1',
+        cpm_low: '50',
+        cpm_high: '200',
+        payouts: '0',
+        ads: '1',
+      },
+    ]);
+
+    expect(
+      await select(
+        `SELECT state, state_share_method, toString(cpm_low) AS low, toString(cpm_point) AS point, toString(cpm_high) AS high
+         FROM ad_efficiency WHERE sponsor_id = {e:String} ORDER BY cpm_low`,
+        { e: E },
+      ),
+    ).toEqual([
+      { state: 'PA', state_share_method: 'single_state', low: '50', point: '100', high: '200' },
+      { state: 'PA', state_share_method: 'single_state', low: '5000', point: '6666.666666', high: null },
+    ]);
+
+    const funnel = await select<{ subject: string; detail: string; source_event_ids: string[] }>(
+      `SELECT subject, detail, source_event_ids FROM funnel_candidates WHERE sponsor_id = {e:String}`,
+      { e: E },
+    );
+    expect(funnel.map((r) => r.subject)).toEqual([`PA ${day}`]);
+    expect(JSON.parse(funnel[0]?.detail ?? '{}')).toMatchObject({
+      referral_bounty_usd: '94.00',
+      lottery_award_usd: '1000.00',
+      signups: 3,
+      phones_collected_referred: 4,
+      contacted: 2,
+      bounty_cost_per_phone: '23.50',
+      cost_per_contact: '200.00',
+      cost_per_signup: '364.67',
+    });
+    expect(funnel[0]?.source_event_ids).toHaveLength(5 + 3 + 4);
+  });
+});
+
+describe('rollups', () => {
+  it('are unchanged when the same block is inserted twice, and count what is new', async () => {
+    const R = sponsor('roll');
+    const day = '2024-10-25';
+    const signupsBlock = [
+      signup({ label: `${R}:s1`, sponsor: R, at: `${day} 09:00:00.000`, referred: true, phones: 2 }),
+      signup({ label: `${R}:s2`, sponsor: R, at: `${day} 10:00:00.000`, referred: true, phones: 2 }),
+      signup({ label: `${R}:s3`, sponsor: R, at: `${day} 11:00:00.000`, phones: 1 }),
+    ];
+    const contactsBlock = [1, 2, 3].map((n) =>
+      contact({ label: `${R}:c${n}`, sponsor: R, at: `${day} 12:0${n}:00.000`, contacted: n !== 3 }),
+    );
+    const ad = eid(`${R}:ad`);
+    const adsBlock = [
+      snapshot({
+        label: `${R}:ad@1`,
+        ad,
+        sponsor: R,
+        at: '2024-10-20 00:00:00.000',
+        states: ['PA'],
+        start: null,
+        end: null,
+        spend: ['5.00', '5.00', '5.00'],
+      }),
+      snapshot({
+        label: `${R}:ad@2`,
+        ad,
+        sponsor: R,
+        at: '2024-10-27 00:00:00.000',
+        states: ['PA'],
+        start: null,
+        end: null,
+        spend: ['9.00', '9.00', '9.00'],
+      }),
+    ];
+    const read = async () => ({
+      signups: await select(
+        `SELECT channel, signups, referred_signups, phones_collected, phones_collected_referred, first_signed_at, last_signed_at
+         FROM signups_daily WHERE sponsor_id = {r:String} ORDER BY channel`,
+        { r: R },
+      ),
+      contacts: await select(
+        `SELECT outcome, contacted, attempts, voters, canvassers FROM contacts_daily WHERE sponsor_id = {r:String} ORDER BY outcome`,
+        { r: R },
+      ),
+      ads: await select(
+        `SELECT first_seen, last_seen, snapshots, latest_event_id, latest_spend_usd_point FROM ads_seen WHERE platform = 'snap' AND ad_id = {ad:String}`,
+        { ad },
+      ),
+    });
+    const insertBlock = async () => {
+      await insert('signup_events', signupsBlock);
+      await insert('contact_events', contactsBlock);
+      await insert('ad_snapshots', adsBlock);
+    };
+
+    await insertBlock();
+    const once = await read();
+    expect(once).toEqual({
+      signups: [
+        {
+          channel: 'direct',
+          signups: '1',
+          referred_signups: '0',
+          phones_collected: '1',
+          phones_collected_referred: '0',
+          first_signed_at: `${day} 11:00:00.000`,
+          last_signed_at: `${day} 11:00:00.000`,
+        },
+        {
+          channel: 'referral',
+          signups: '2',
+          referred_signups: '2',
+          phones_collected: '4',
+          phones_collected_referred: '4',
+          first_signed_at: `${day} 09:00:00.000`,
+          last_signed_at: `${day} 10:00:00.000`,
+        },
+      ],
+      contacts: [
+        { outcome: 'contacted', contacted: true, attempts: '2', voters: '2', canvassers: '1' },
+        { outcome: 'not_home', contacted: false, attempts: '1', voters: '1', canvassers: '1' },
+      ],
+      ads: [
+        {
+          first_seen: '2024-10-20 00:00:00.000',
+          last_seen: '2024-10-27 00:00:00.000',
+          snapshots: '2',
+          latest_event_id: eid(`${R}:ad@2`),
+          latest_spend_usd_point: 9,
+        },
+      ],
+    });
+
+    await insertBlock();
+    expect(await read()).toEqual(once);
+
+    // The same block once more with one new signature: only the new one counts.
+    await insert('signup_events', [
+      ...signupsBlock,
+      signup({ label: `${R}:s4`, sponsor: R, at: `${day} 13:00:00.000`, referred: true, phones: 2 }),
+    ]);
+    const after = await read();
+    expect(after.signups).toEqual([
+      once.signups[0],
+      {
+        channel: 'referral',
+        signups: '3',
+        referred_signups: '3',
+        phones_collected: '6',
+        phones_collected_referred: '6',
+        first_signed_at: `${day} 09:00:00.000`,
+        last_signed_at: `${day} 13:00:00.000`,
+      },
+    ]);
+    // The rollup agrees with the de-duplicated events.
+    const [counted] = await select<{ n: string }>(
+      `SELECT count() AS n FROM signups WHERE sponsor_id = {r:String}`,
+      { r: R },
+    );
+    expect(counted?.n).toBe('4');
+
+    // Re-running the analyst migrations (as after a half-applied run) backfills again, harmlessly.
+    const mine = new Set(['analyst_views', 'rollups', 'correlation_candidates']);
+    for (const m of loadMigrations().filter((x) => mine.has(x.name)))
+      for (const statement of m.statements) await client.command({ query: statement });
+    expect(await read()).toEqual(after);
+  });
+});
+
+describe('post_lift_candidates', () => {
+  it('compares signups in the 6 hours after a post with the same window on the preceding days', async () => {
+    const L = sponsor('lift');
+    const petition = `petition-${L.toLowerCase()}`;
+    await insert('ref_petitions', [
+      { petition_id: petition, sponsor_id: L, url_prefixes: [`${petition}.example/sign`], version: '1' },
+    ]);
+    const post = {
+      event_id: eid(`${L}:post`),
+      source: 'test',
+      source_record_id: `${L}:post`,
+      platform: 'x',
+      post_id: '1850000000000000001',
+      account_id: '1800000000000000042',
+      account_handle: 'America',
+      sponsor_id: L,
+      created_at: '2024-10-10 12:00:30.000',
+      observed_at: '2024-10-11 00:00:00.000',
+      text: 'Sign the petition',
+      urls: [`https://${petition}.example/sign`],
+      petition_ids: [petition],
+      occurred_at: '2024-10-10 12:00:30.000',
+      ingested_at: INGESTED,
+    };
+    await insert('post_observations', [post]);
+    const at = (d: string, t: string) => `2024-10-${d} ${t}.000`;
+    await insert('signup_events', [
+      signup({ label: `${L}:first`, sponsor: L, petition, at: at('01', '00:00:00') }),
+      // One signature in the same window on each of the 7 days before.
+      ...['03', '04', '05', '06', '07', '08', '09'].map((d) =>
+        signup({ label: `${L}:base-${d}`, sponsor: L, petition, at: at(d, '13:00:00') }),
+      ),
+      // Outside every window.
+      signup({ label: `${L}:evening`, sponsor: L, petition, at: at('09', '20:00:00') }),
+      signup({ label: `${L}:late`, sponsor: L, petition, at: at('10', '18:00:00') }),
+      // Five within the 6 hours after the post's minute.
+      ...['12:30:00', '13:30:00', '14:30:00', '15:30:00', '17:59:00'].map((t, n) =>
+        signup({ label: `${L}:after-${n + 1}`, sponsor: L, petition, at: at('10', t) }),
+      ),
+    ]);
+
+    const rows = await select<{ subject: string; detail: string; source_event_ids: string[] }>(
+      `SELECT subject, detail, source_event_ids FROM post_lift_candidates WHERE sponsor_id = {l:String}`,
+      { l: L },
+    );
+    expect(rows.map((r) => r.subject)).toEqual(['x:1850000000000000001']);
+    expect(JSON.parse(rows[0]?.detail ?? '{}')).toMatchObject({
+      petition_id: petition,
+      window_hours: 6,
+      signups_after: 5,
+      baseline_days: 7,
+      baseline_signups: 7,
+      baseline_avg: 1,
+      lift: 4,
+      ratio: 5,
+    });
+    expect(rows[0]?.source_event_ids).toEqual(
+      [eid(`${L}:post`), ...[1, 2, 3, 4, 5].map((n) => eid(`${L}:after-${n}`))].sort(),
+    );
+  });
+});
+
+describe('dlq_counts', () => {
+  it('counts dead letters by source and reason', async () => {
+    const source = `test-source-${uniqueSuffix()}`;
+    const letter = (offset: number, reason: string) => ({
+      dlq_partition: 0,
+      dlq_offset: offset,
+      reason,
+      detail: 'bad',
+      step: 'parse',
+      service: 'ingest-test',
+      source,
+      position: `line ${offset}`,
+      raw_sealed: false,
+      raw_bytes: 10,
+      dead_lettered_at: '2024-11-07 00:00:00.000',
+    });
+    const base = Number.parseInt(uniqueSuffix(), 16);
+    await insert('dlq_events', [
+      letter(base, 'schema_invalid'),
+      letter(base + 1, 'schema_invalid'),
+      letter(base + 2, 'parse_error'),
+    ]);
+    await insert('dlq_events', [letter(base, 'schema_invalid')]); // copied twice: one message
+    expect(
+      await select(
+        `SELECT reason, dead_letters, raw_bytes FROM dlq_counts WHERE source = {s:String} ORDER BY reason`,
+        { s: source },
+      ),
+    ).toEqual([
+      { reason: 'parse_error', dead_letters: '1', raw_bytes: '10' },
+      { reason: 'schema_invalid', dead_letters: '2', raw_bytes: '20' },
+    ]);
+  });
+});
+
+describe('the cookbook', () => {
+  const expected = JSON.parse(
+    readFileSync(path.join(MIGRATIONS_DIR, '..', '..', 'sample', 'campaign', 'expected.json'), 'utf8'),
+  ) as CampaignFigures;
+  const cookbook = loadCookbook();
+
+  it('has the required questions, each with defaults and figures derived from expected.json', () => {
+    const names = cookbook.map((q) => q.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'musk-funded-spend-by-swing-state-and-channel',
+        'cost-per-phone-via-referral-bounties',
+        'lottery-cost-per-signup-by-state',
+        'contradictory-ad-pairs',
+        'meta-spend-harris-vs-trump',
+        'canvass-contacts-per-dollar-by-state',
+      ]),
+    );
+    for (const q of cookbook) {
+      expect(q.sql, q.name).toMatch(/^-- Question: /);
+      expect(q.sql, q.name).toMatch(/\n-- On the bundled sample/);
+      // Analysts read the stable views, never the typed tables.
+      expect(q.sql, q.name).not.toMatch(
+        /\b(donation_events|payout_filings|ad_snapshots|ad_annotations|post_observations|signup_events|contact_events|raw_events)\b/,
+      );
+      const rows = expectedFor(q.name, expected);
+      if (q.name !== 'dlq-by-source-and-reason') expect(rows.length, q.name).toBeGreaterThan(0);
+    }
+    expect(expectedFor('contradictory-ad-pairs', expected)).toHaveLength(
+      expected.snap.contradictory_ad_pairs,
+    );
+    expect(() => expectedFor('no-such-query', expected)).toThrow(/no expected rows/);
+  });
+
+  it('compares values whatever their formatting, and no looser', () => {
+    expect(sameValue('23.5', '23.50')).toBe(true);
+    expect(sameValue(23.5, '23.50')).toBe(true);
+    expect(sameValue(7.1056, '7.106')).toBe(true);
+    expect(sameValue(7.1, '7.106')).toBe(false);
+    expect(sameValue('331', 331)).toBe(true);
+    expect(sameValue('332', 331)).toBe(false);
+    expect(sameValue(null, null)).toBe(true);
+    expect(sameValue('0', null)).toBe(false);
+    expect(sameValue(null, '0.00')).toBe(false);
+    expect(sameValue('AZ', 'AZ')).toBe(true);
+    expect(compareRows([{ state: 'AZ', n: '1' }], [{ state: 'AZ', n: 1 }])).toEqual([]);
+    expect(compareRows([{ state: 'AZ', n: '2' }], [{ state: 'AZ', n: 1 }])).toEqual([
+      'missing {"state":"AZ","n":1}',
+      'unexpected {"state":"AZ","n":"2"}',
+    ]);
+    expect(compareRows([], [{ n: 1 }])).toEqual(['missing {"n":1}']);
+  });
+
+  it('runs every query as the read-only analyst with its default parameters', async () => {
+    for (const q of cookbook) {
+      const rs = await analyst.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' });
+      const rows = await rs.json<Record<string, unknown>>();
+      expect(Array.isArray(rows), q.name).toBe(true);
+    }
+    // The analyst reads; it cannot write through the same connection.
+    await expect(analyst.command({ query: `INSERT INTO correlations (kind) VALUES ('x')` })).rejects.toThrow(
+      /readonly/i,
+    );
+  });
+
+  it('answers with a parameter other than the default: cost per phone for a test sponsor', async () => {
+    const P = sponsor('phone');
+    await insert('payout_filings', [
+      payout({
+        label: `${P}:b1`,
+        committee: P,
+        transaction: 'B1',
+        amount: '47.00',
+        category: 'referral_bounty',
+        paid_on: '2024-10-02',
+        state: 'GA',
+      }),
+      payout({
+        label: `${P}:b2`,
+        committee: P,
+        transaction: 'B2',
+        amount: '47.00',
+        category: 'referral_bounty',
+        paid_on: '2024-10-03',
+        state: 'GA',
+      }),
+    ]);
+    await insert('signup_events', [
+      signup({
+        label: `${P}:s1`,
+        sponsor: P,
+        at: '2024-10-01 10:00:00.000',
+        referred: true,
+        phones: 2,
+        state: 'GA',
+      }),
+      signup({
+        label: `${P}:s2`,
+        sponsor: P,
+        at: '2024-10-02 10:00:00.000',
+        referred: true,
+        phones: 2,
+        state: 'GA',
+      }),
+      signup({ label: `${P}:s3`, sponsor: P, at: '2024-10-02 11:00:00.000', phones: 1, state: 'GA' }),
+    ]);
+    const q = cookbook.find((x) => x.name === 'cost-per-phone-via-referral-bounties');
+    if (!q) throw new Error('cost-per-phone-via-referral-bounties.sql is missing');
+    const rs = await analyst.query({
+      query: q.sql,
+      query_params: { ...q.params, committee: P },
+      format: 'JSONEachRow',
+    });
+    expect(
+      compareRows(await rs.json(), [
+        {
+          bounties: 2,
+          bounty_usd: '94.00',
+          referred_signups: 2,
+          phones_collected: 4,
+          cost_per_phone_usd: '23.50',
+          cost_per_referred_signup_usd: '47.00',
+        },
+      ]),
+    ).toEqual([]);
+  });
+});
