@@ -1,8 +1,8 @@
 /**
  * sponsorCorrelation: the entity workflow of one sponsor (`sponsor:<id>`), started or signalled
  * with signal-with-start by every batch that touches the sponsor. Signals only mark the sponsor
- * dirty; one recomputation covers every signal that arrived before it started, so a burst of
- * batches costs a few recomputations, not one each. Before the history grows long it continues
+ * dirty; a recomputation starts a moment after the first signal and covers every signal that
+ * arrived before it started, so a burst of batches costs one or two recomputations, not one each. Before the history grows long it continues
  * as new, carrying a pending signal over, so no signal is lost.
  */
 import {
@@ -10,6 +10,7 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -26,6 +27,9 @@ const { correlateSponsor } = proxyActivities<CorrelationActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/** How long a signal waits for others before the recomputation starts. */
+export const COALESCE = '1 second';
 
 /** Continue as new after this many events even if the server does not suggest it yet. */
 export const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
@@ -55,6 +59,8 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     upsertSearchAttributes([{ key: BATCH_STATE, value: status.pending ? 'pending' : 'idle' }]);
     await condition(() => status.pending || historyIsLong());
     if (historyIsLong()) break;
+    // Batches of one import arrive in bursts: one recomputation after a short pause covers them all.
+    await sleep(COALESCE);
     status.pending = false;
     status.computing = true;
     upsertSearchAttributes([{ key: BATCH_STATE, value: 'computing' }]);

@@ -29,6 +29,7 @@ export interface CandidateRow {
 }
 
 interface StoredRow {
+  kind?: string;
   correlation_id: string;
   detail: string;
   is_deleted: number;
@@ -68,17 +69,43 @@ export function createCorrelationActivities(deps: {
     }
   }
 
-  async function recompute(kind: CorrelationKind, sponsorId: string, at: Date) {
-    const current = await select<CandidateRow>(
-      `SELECT toString(correlation_id) AS correlation_id, sponsor_id, subject, detail, source_event_ids
-       FROM ${kind}_candidates WHERE sponsor_id = {sponsor:String} ORDER BY correlation_id`,
+  /**
+   * Which kinds can find anything for the sponsor: one cheap query on the typed tables, so a
+   * sponsor with ads and nothing else (most of an ad library) costs two queries, not eight.
+   */
+  async function relevantKinds(sponsorId: string): Promise<Set<CorrelationKind>> {
+    const [r] = await select<Record<CorrelationKind, string>>(
+      `SELECT
+         (SELECT count() FROM ad_snapshots WHERE sponsor_id = {sponsor:String}
+            AND (arrayExists(o -> o != 'advertiser', stance_origins)
+                 OR (platform, ad_id) IN (SELECT platform, ad_id FROM ad_annotations))) AS contradiction,
+         (SELECT count() FROM donation_events
+            WHERE recipient_entity_id = {sponsor:String} OR committee_id = {sponsor:String}) AS funding_flow,
+         (SELECT count() FROM payout_filings
+            WHERE payer_entity_id = {sponsor:String} OR payer_committee_id = {sponsor:String})
+           + (SELECT count() FROM signup_events WHERE sponsor_id = {sponsor:String})
+           + (SELECT count() FROM contact_events WHERE sponsor_id = {sponsor:String}) AS funnel,
+         (SELECT count() FROM post_observations WHERE hasAny(petition_ids,
+            (SELECT groupArray(petition_id) FROM ref_petitions FINAL WHERE sponsor_id = {sponsor:String}))) AS post_lift`,
       { sponsor: sponsorId },
     );
-    const stored = await select<StoredRow>(
-      `SELECT toString(correlation_id) AS correlation_id, detail, is_deleted
-       FROM correlations FINAL WHERE kind = {kind:String} AND sponsor_id = {sponsor:String}`,
-      { kind, sponsor: sponsorId },
-    );
+    return new Set(CORRELATION_KINDS.filter((k) => Number(r?.[k] ?? 0) > 0));
+  }
+
+  async function recompute(
+    kind: CorrelationKind,
+    sponsorId: string,
+    at: Date,
+    relevant: boolean,
+    stored: StoredRow[],
+  ) {
+    const current = relevant
+      ? await select<CandidateRow>(
+          `SELECT toString(correlation_id) AS correlation_id, sponsor_id, subject, detail, source_event_ids
+           FROM ${kind}_candidates WHERE sponsor_id = {sponsor:String} ORDER BY correlation_id`,
+          { sponsor: sponsorId },
+        )
+      : [];
     const { changed, retracted } = diffCorrelations(current, stored);
     if (changed.length + retracted.length === 0) return { found: current.length, changed: 0, retracted: 0 };
     const computedAt = at.toISOString();
@@ -152,8 +179,19 @@ export function createCorrelationActivities(deps: {
     async correlateSponsor({ sponsorId }): Promise<CorrelateSponsorResult> {
       const at = now();
       const result: CorrelateSponsorResult = { found: {}, changed: 0, retracted: 0 };
+      const relevant = await relevantKinds(sponsorId);
+      const stored = await select<StoredRow>(
+        `SELECT kind, toString(correlation_id) AS correlation_id, detail, is_deleted
+         FROM correlations FINAL WHERE sponsor_id = {sponsor:String}`,
+        { sponsor: sponsorId },
+      );
       for (const kind of CORRELATION_KINDS) {
-        const r = await recompute(kind, sponsorId, at);
+        const mine = stored.filter((r) => r.kind === kind);
+        if (!relevant.has(kind) && mine.length === 0) {
+          result.found[kind] = 0;
+          continue;
+        }
+        const r = await recompute(kind, sponsorId, at, relevant.has(kind), mine);
         result.found[kind] = r.found;
         result.changed += r.changed;
         result.retracted += r.retracted;
