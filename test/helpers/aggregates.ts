@@ -5,17 +5,9 @@
  * computed_at and versions, which a recomputation moves, are left out.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { ENRICHED_TABLES } from '../../services/enrich/tables.ts';
 
-const TABLES = [
-  'raw_events',
-  'donation_events',
-  'payout_filings',
-  'ad_snapshots',
-  'ad_annotations',
-  'post_observations',
-  'signup_events',
-  'contact_events',
-];
+const TABLES = ['raw_events', ...ENRICHED_TABLES];
 
 async function rows<T>(ch: ClickHouseClient, query: string): Promise<T[]> {
   const rs = await ch.query({ query, format: 'JSONEachRow' });

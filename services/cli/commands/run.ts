@@ -1,7 +1,7 @@
 /**
  * `influence run`: the main job. Starts the local stack and the pipeline, imports the bundled
- * sample campaign (infra/sample/campaign) through the real importers, waits until every
- * published event is in ClickHouse, prints what landed and where to look, and keeps serving
+ * sample campaign (infra/sample/campaign) through the real importers, waits until the pipeline
+ * is idle, prints what landed and where to look, and keeps serving
  * until Ctrl-C (or exits with --once).
  */
 import path from 'node:path';
@@ -28,7 +28,8 @@ export const RUN_HELP = `Usage: influence run [--once] [--json]
 The main job: starts Kafka, Temporal and ClickHouse on this machine, the ingest endpoint, the
 bridge and the worker; imports the bundled sample campaign (infra/sample/campaign: America PAC
 donations and Schedule E payouts, the petition's bounties, lottery and signups, canvass
-contacts, Snapchat and Meta ads, @America posts); waits until it has all landed in ClickHouse;
+contacts, Snapchat and Meta ads with coders' annotations, @America posts); waits until the
+pipeline is idle (enriched into ClickHouse, sponsors' correlations computed);
 prints what landed and the addresses of the SQL endpoint and the Temporal UI; then keeps
 everything running until Ctrl-C.
 
