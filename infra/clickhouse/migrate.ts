@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../services/shared/logger.ts';
 import { createClickHouse } from '../../services/shared/clickhouse.ts';
+import { clusterStatement } from './cluster.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -61,28 +62,41 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  * @throws when an applied migration's file changed, or a statement fails (the failed migration
  * is not recorded, so it runs again next time; statements use IF NOT EXISTS to allow that).
  */
-export async function migrate(opts: { url: string; database: string; log: Logger }): Promise<number[]> {
+export async function migrate(opts: {
+  url: string;
+  database: string;
+  log: Logger;
+  /** Apply the cluster form of every statement on this cluster (see cluster.ts). */
+  cluster?: string;
+}): Promise<number[]> {
   const { database, log } = opts;
+  const form = (statement: string): string =>
+    opts.cluster ? clusterStatement(statement, opts.cluster) : statement;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid database name ${database}`);
   const admin = createClickHouse({ url: opts.url, log, database: 'default' });
   try {
-    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+    await admin.command({ query: form(`CREATE DATABASE IF NOT EXISTS ${database}`) });
   } finally {
     await admin.close();
   }
   const client = createClickHouse({ url: opts.url, log, database });
   try {
-    return await applyAll(client, database, log);
+    return await applyAll(client, database, log, form);
   } finally {
     await client.close();
   }
 }
 
-async function applyAll(client: ClickHouseClient, database: string, log: Logger): Promise<number[]> {
+async function applyAll(
+  client: ClickHouseClient,
+  database: string,
+  log: Logger,
+  form: (statement: string) => string,
+): Promise<number[]> {
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations
+    query: form(`CREATE TABLE IF NOT EXISTS ${database}.schema_migrations
       (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-      ENGINE = ReplacingMergeTree ORDER BY version`,
+      ENGINE = ReplacingMergeTree ORDER BY version`),
   });
   const rs = await client.query({
     query: `SELECT version, checksum FROM ${database}.schema_migrations FINAL`,
@@ -104,7 +118,7 @@ async function applyAll(client: ClickHouseClient, database: string, log: Logger)
     }
     log.info({ database, version: m.version, name: m.name }, 'applying migration');
     for (const statement of m.statements) {
-      await client.command({ query: statement });
+      await client.command({ query: form(statement) });
     }
     await client.insert({
       table: `${database}.schema_migrations`,
