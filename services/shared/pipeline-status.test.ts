@@ -20,6 +20,16 @@ describe('waitForIdle', () => {
     expect(seen).toEqual([false, true, false, true, true]);
   });
 
+  it('takes a failed reading for "not yet" and goes on', async () => {
+    let calls = 0;
+    const s = await waitForIdle(
+      () => (++calls === 1 ? Promise.reject(new Error('frontend busy')) : Promise.resolve(idle)),
+      { timeoutMs: 10_000, settleMs: 1 },
+    );
+    expect(s.idle).toBe(true);
+    expect(calls).toBe(3);
+  });
+
   it('gives up after the timeout and says what is still busy', async () => {
     await expect(waitForIdle(sequence(busy), { timeoutMs: 5, settleMs: 2 })).rejects.toThrow(
       /lag \{"t":3\}, 1 batches running/,

@@ -69,8 +69,12 @@ export async function pipelineStatus(opts: {
     query: `WorkflowType = '${SPONSOR_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
   })) {
     sponsors++;
-    const s: SponsorStatus = await opts.temporal.workflow.getHandle(wf.workflowId).query(statusQuery);
-    if (s.pending || s.computing) busySponsors.push(s.sponsorId);
+    // A query can fail while the workflow continues as new or its worker is busy: not idle yet.
+    const s: SponsorStatus | null = await opts.temporal.workflow
+      .getHandle(wf.workflowId)
+      .query(statusQuery)
+      .catch(() => null);
+    if (!s || s.pending || s.computing) busySponsors.push(s?.sponsorId ?? wf.workflowId);
   }
   return {
     idle: Object.keys(lag).length === 0 && running.count === 0 && busySponsors.length === 0,
@@ -92,8 +96,20 @@ export async function waitForIdle(
   const settle = opts.settleMs ?? 500;
   const deadline = Date.now() + opts.timeoutMs;
   let idleSince: PipelineStatus | null = null;
+  let lastError: unknown = null;
   for (;;) {
-    const s = await check();
+    // A failed reading (a broker or frontend hiccup under load) is a "not yet", until the deadline.
+    const s = await check().catch((err: unknown) => {
+      lastError = err;
+      return null;
+    });
+    if (!s) {
+      idleSince = null;
+      if (Date.now() > deadline)
+        throw new Error(`the pipeline status could not be read: ${(lastError as Error).message}`);
+      await delay(settle);
+      continue;
+    }
     opts.onStatus?.(s);
     if (s.idle && idleSince) return s;
     idleSince = s.idle ? s : null;

@@ -16,8 +16,10 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
-      // A file that failed to load has no tests but is a failure all the same.
-      if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++;
+      // A file that failed to load, or whose beforeAll failed (its tests are then skipped, not
+      // failed), is a failure all the same.
+      const own = [...m.children.allTests()];
+      if (m.state() === 'failed' && !own.some((t) => t.result().state === 'failed')) failed++;
     }
     process.stdout.write(
       `\nvitest: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`,
