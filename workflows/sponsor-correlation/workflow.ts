@@ -29,7 +29,9 @@ const { correlateSponsor } = proxyActivities<CorrelationActivities>({
 });
 
 /** How long a signal waits for others before the recomputation starts. */
-export const COALESCE = '1 second';
+export const COALESCE_MS = 1_000;
+/** Least time between the starts of two recomputations (more when they take longer). */
+export const MIN_COOLDOWN_MS = 5_000;
 
 /** Continue as new after this many events even if the server does not suggest it yet. */
 export const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
@@ -49,6 +51,8 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
   });
   setHandler(statusQuery, () => ({ ...status, last: { ...status.last } }));
   upsertSearchAttributes([{ key: SPONSOR, value: input.sponsorId }]);
+  let lastStartedAt: number | undefined;
+  let cooldownMs = MIN_COOLDOWN_MS;
 
   const historyIsLong = (): boolean => {
     const info = workflowInfo();
@@ -59,8 +63,13 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     upsertSearchAttributes([{ key: BATCH_STATE, value: status.pending ? 'pending' : 'idle' }]);
     await condition(() => status.pending || historyIsLong());
     if (historyIsLong()) break;
-    // Batches of one import arrive in bursts: one recomputation after a short pause covers them all.
-    await sleep(COALESCE);
+    // Batches of one import arrive in bursts: one recomputation after a short pause covers them
+    // all, and under a steady stream the recomputations keep a distance that grows with their
+    // cost, so a busy sponsor cannot monopolise ClickHouse.
+    const now = Date.now();
+    const spacing = lastStartedAt === undefined ? 0 : lastStartedAt + cooldownMs - now;
+    await sleep(Math.max(COALESCE_MS, spacing));
+    lastStartedAt = Date.now();
     status.pending = false;
     status.computing = true;
     upsertSearchAttributes([{ key: BATCH_STATE, value: 'computing' }]);
@@ -70,6 +79,7 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     } finally {
       status.computing = false;
     }
+    cooldownMs = Math.max(MIN_COOLDOWN_MS, 3 * (Date.now() - lastStartedAt));
     status.runs++;
   }
   await continueAsNew<typeof sponsorCorrelation>({
