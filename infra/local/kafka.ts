@@ -178,6 +178,34 @@ export async function startKafka(opts: {
   }
 }
 
+/**
+ * Starts the Kafka of the stack in `stateDir` again after its process stopped or was killed
+ * (fault tests: a broker restart under load): the configuration, ports and data of the last
+ * {@link startKafka} there, nothing formatted or deleted, so topics, messages and committed
+ * offsets are what the old process left. The log is appended to.
+ *
+ * @throws Error when `stateDir` holds no Kafka configuration, when its port is still taken (the
+ *   old process must be gone first), or as {@link startKafka} when the broker is not ready.
+ */
+export async function restartKafka(opts: {
+  cfg: StackConfig;
+  stateDir: string;
+  log: Logger;
+}): Promise<LocalKafka> {
+  const kafkaDir = path.join(opts.stateDir, 'kafka');
+  const props = readLog(path.join(kafkaDir, 'server.properties'));
+  const port = Number(/^listeners=PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/m.exec(props)?.[1]);
+  if (!port) throw new Error(`no Kafka configuration of a stack in ${kafkaDir}; start the stack first`);
+  if (!(await canBind(port))) {
+    throw new Error(
+      `cannot restart Kafka on 127.0.0.1:${port}: the port is in use (is the old broker gone?)`,
+    );
+  }
+  const install = await ensureKafkaInstall(opts.cfg, opts.log);
+  const logFile = path.join(opts.stateDir, 'logs', 'kafka.log');
+  return launch({ install, kafkaDir, logFile, port, cfg: opts.cfg, log: opts.log });
+}
+
 async function startOnce(a: {
   install: KafkaInstall;
   kafkaDir: string;
@@ -228,6 +256,26 @@ async function startOnce(a: {
     );
   }
 
+  return launch({ install, kafkaDir, logFile, port: a.port, cfg: a.cfg, log });
+}
+
+/**
+ * Starts the broker of `<kafkaDir>/server.properties` (already formatted) and resolves once a
+ * client can talk to it. @throws with the first ERROR line and the log tail when it exits or is
+ * not ready in time (the process is stopped first).
+ */
+async function launch(a: {
+  install: KafkaInstall;
+  kafkaDir: string;
+  logFile: string;
+  port: number;
+  cfg: StackConfig;
+  log: Logger;
+}): Promise<LocalKafka> {
+  const { install, kafkaDir, logFile, log } = a;
+  const propsFile = path.join(kafkaDir, 'server.properties');
+  const log4jArg = `-Dlog4j.configuration=file:${path.join(kafkaDir, 'log4j.properties')}`;
+  const env = childEnv({ PATH: a.cfg.PATH });
   const proc = spawnManaged(
     'kafka',
     install.java,

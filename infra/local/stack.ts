@@ -16,7 +16,7 @@ import { createKafka, ensureTopics } from '../../services/shared/kafka.ts';
 import { TOPICS } from '../../schemas/topics.ts';
 import { migrate } from '../clickhouse/migrate.ts';
 import type { StackConfig } from './config.ts';
-import { ensureKafkaInstall, startKafka } from './kafka.ts';
+import { ensureKafkaInstall, restartKafka, startKafka } from './kafka.ts';
 import { ensureTemporalBinary, startTemporal } from './temporal.ts';
 import { startClickHouse } from './clickhouse.ts';
 import { isAlive, killGroup, type ManagedProcess } from './process.ts';
@@ -65,7 +65,18 @@ export interface RunningStack {
   stop(): Promise<void>;
   /** Lets the calling process exit while the stack runs on. */
   detach(): void;
+  /**
+   * Starts one part again after its process was stopped or killed (fault tests), on the same
+   * port with the same data, so clients reconnect to the address they have; the new process
+   * replaces the old one in `processes` and in `stack.json`. Temporal keeps its workflows only
+   * with `temporalDbFile`. @throws when the part is external, its old process still runs, or
+   * the new one does not become ready.
+   */
+  restart(part: StackPart): Promise<ManagedProcess>;
 }
+
+/** The parts of the stack that run as processes of their own. */
+export type StackPart = 'kafka' | 'temporal' | 'clickhouse';
 
 export interface StartStackOptions {
   cfg: StackConfig;
@@ -198,6 +209,48 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       },
       detach() {
         for (const p of processes) p.detach();
+      },
+      async restart(part) {
+        const at = processes.findIndex((p) => p.name === part);
+        const old = processes[at];
+        if (!old) throw new Error(`this stack did not start ${part} (it is external)`);
+        if (!old.exitStatus()) throw new Error(`${part} is still running (pid ${old.pid}); stop it first`);
+        let proc: ManagedProcess;
+        if (part === 'kafka') {
+          proc = (await restartKafka({ cfg, stateDir, log })).process;
+        } else if (part === 'temporal') {
+          proc = (
+            await startTemporal({
+              cfg,
+              stateDir,
+              log,
+              ui: opts.ui ?? false,
+              port: Number(new URL(`grpc://${endpoints.temporal.address}`).port),
+              ...(opts.temporalDbFile ? { dbFilename: opts.temporalDbFile } : {}),
+            })
+          ).process;
+        } else {
+          const writer = new URL(endpoints.clickhouse.url);
+          const analyst = new URL(endpoints.clickhouse.analyst_url ?? endpoints.clickhouse.url);
+          proc = (
+            await startClickHouse({
+              stateDir,
+              log,
+              port: Number(writer.port),
+              defaultPassword: decodeURIComponent(writer.password),
+              analystPassword: decodeURIComponent(analyst.password),
+            })
+          ).process;
+        }
+        processes[at] = proc;
+        const recorded = readStackState(stateDir);
+        if (recorded) {
+          recorded.processes = recorded.processes.map((p) =>
+            p.pid === old.pid ? { name: proc.name, pid: proc.pid, log_file: proc.logFile } : p,
+          );
+          writeFileSync(stateFile(stateDir), `${JSON.stringify(recorded, null, 2)}\n`, { mode: 0o600 });
+        }
+        return proc;
       },
     };
   } catch (err) {

@@ -137,6 +137,8 @@ export async function startTemporal(opts: {
   log: Logger;
   ui: boolean;
   dbFilename?: string;
+  /** The frontend's gRPC port (default: a free one); a restart passes the old one to keep the address. */
+  port?: number;
 }): Promise<LocalTemporal> {
   const log = opts.log;
   const binary = await ensureTemporalBinary(opts.cfg, log);
@@ -160,10 +162,20 @@ class PortTakenError extends Error {}
 
 async function startOnce(
   binary: string,
-  opts: { cfg: StackConfig; log: Logger; ui: boolean; dbFilename: string | undefined; logFile: string },
+  opts: {
+    cfg: StackConfig;
+    log: Logger;
+    ui: boolean;
+    dbFilename: string | undefined;
+    logFile: string;
+    port?: number | undefined;
+  },
 ): Promise<LocalTemporal> {
   const { log, ui } = opts;
-  const [grpcPort, httpPort, metricsPort, uiPort] = await freePorts(ui ? 4 : 3);
+  // One spare, so the given port (free while the old server is down) can be left out.
+  const free = (await freePorts(ui ? 5 : 4)).filter((p) => p !== opts.port);
+  const [freeGrpc, httpPort, metricsPort, uiPort] = free;
+  const grpcPort = opts.port ?? freeGrpc;
   const address = `127.0.0.1:${grpcPort}`;
   const args = [
     'server',

@@ -31,11 +31,28 @@ export interface PrivatePipeline {
   stop(): Promise<void>;
 }
 
-export async function startPrivatePipeline(name: string): Promise<PrivatePipeline> {
+export interface PrivatePipelineOptions {
+  /**
+   * Keep Temporal's state in a file of the state folder, so workflows survive a restart of the
+   * server (`p.stack.restart('temporal')`); by default it is in memory.
+   */
+  persistTemporal?: boolean;
+}
+
+export async function startPrivatePipeline(
+  name: string,
+  opts: PrivatePipelineOptions = {},
+): Promise<PrivatePipeline> {
   const stateDir = mkdtempSync(path.join(tmpdir(), `influence-${name}-`));
   mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
   const log = createLogger(`test-${name}`, createWriteStream(path.join(stateDir, 'logs', 'test.log')));
-  const stack = await startStack({ cfg: loadStackConfig(), log, stateDir, ui: false });
+  const stack = await startStack({
+    cfg: loadStackConfig(),
+    log,
+    stateDir,
+    ui: false,
+    ...(opts.persistTemporal ? { temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db') } : {}),
+  });
   const extra: ManagedProcess[] = [];
   let serial = 0;
   const start = async (service: 'bridge' | 'worker', env?: Record<string, string>) => {

@@ -13,7 +13,9 @@ import type { IngestBatchInput, IngestBatchResult } from './input.ts';
 import { BATCH_STATE, SPONSOR } from '../search-attributes.ts';
 
 const { insertRawEvents, enrichAndStore, notifySponsors } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '2 minutes',
+  // A batch's activity takes seconds; when its worker dies, Temporal retries it on another only
+  // after this timeout (the fault suite saw two-minute stalls with the old 2 minutes).
+  startToCloseTimeout: '45 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
