@@ -32,6 +32,7 @@ import type {
   ReadResult,
 } from '../shared/ingest/source.ts';
 import { outcome } from '../shared/ingest/source.ts';
+import { startsWithRealDate, stringifyOrUndefined } from '../shared/ingest/readers.ts';
 import { emptyCreative, emptyTargeting, instantOf, instantOfDate, snapshotRecordId } from './ad-payload.ts';
 import { countRange, moneyRange, normaliseCount, normaliseDecimal } from './ranges.ts';
 
@@ -49,7 +50,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2}
 export function metaTime(text: string): string | undefined {
   const t = text.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return instantOfDate(t);
-  if (!INSTANT.test(t)) return undefined;
+  if (!INSTANT.test(t) || !startsWithRealDate(t)) return undefined;
   const ms = Date.parse(t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isFinite(ms) ? instantOf(new Date(ms)) : undefined;
 }
@@ -119,13 +120,22 @@ export async function* readMetaPages(ctx: ReaderContext): AsyncGenerator<ReadRes
   let i = 0;
   for (const ad of p.data as unknown[]) {
     i++;
+    const text = stringifyOrUndefined(ad);
+    if (text === undefined) {
+      yield {
+        ok: false,
+        fault: {
+          reason: 'parse_error',
+          detail: 'the ad is nested too deeply to be read',
+          position: `page item ${i}`,
+          raw: Buffer.from('(nested too deeply to re-serialise; see the page file)'),
+        },
+      };
+      continue;
+    }
     yield {
       ok: true,
-      item: {
-        position: `page item ${i}`,
-        raw: Buffer.from(JSON.stringify(ad) ?? 'null'),
-        value: { ad, fetchedAt },
-      },
+      item: { position: `page item ${i}`, raw: Buffer.from(text), value: { ad, fetchedAt } },
     };
   }
 }

@@ -120,6 +120,48 @@ export function validateSubmission(type: string, raw: Buffer, now: Date): Valida
   };
 }
 
+/**
+ * JSON.parse that keeps a number a double cannot hold exactly (an integer beyond 2^53, `1e400`)
+ * as the text that was sent: a record id posted as a big JSON number must not turn into another
+ * id (`…890` read as `…900`, so two signatures would share one event id) or into `Infinity`. The
+ * field readers then take that text as written or refuse it.
+ */
+export function parseJsonKeepingBigNumbers(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' &&
+    context?.source !== undefined &&
+    (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)))
+      ? context.source
+      : value,
+  );
+}
+
+/**
+ * Validates one first-party record of `source` (a JSON object with the fields of a CSV row):
+ * pseudonymizes its people and builds the Kafka record. Pure; exported for unit tests. A
+ * rejection's detail names the field and never repeats a private value.
+ */
+export function validateFirstParty(
+  source: FirstPartySourceName,
+  raw: Buffer,
+  pseudonymize: Pseudonymizer,
+  now: Date,
+): Validation {
+  let record: unknown;
+  try {
+    record = parseJsonKeepingBigNumbers(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch (err) {
+    return { ok: false, reason: 'parse_error', detail: `body is not UTF-8 JSON: ${(err as Error).message}` };
+  }
+  if (!record || typeof record !== 'object' || Array.isArray(record))
+    return { ok: false, reason: 'schema_invalid', detail: 'the body must be one JSON object (a record)' };
+  const out = submissionFromRecord(source, record as Record<string, unknown>, { pseudonymize, now });
+  if (!out.ok) return { ok: false, reason: out.reason, detail: out.detail };
+  const done = completeEvent(source, FIRST_PARTY_EVENT_TYPES[source], out, now);
+  if (!done.ok) return { ok: false, reason: done.reason, detail: done.detail };
+  return { ok: true, topic: done.topic, key: done.key, value: done.value, eventId: done.eventId };
+}
+
 /** Creates the server (not yet listening). */
 export function createIngestServer(opts: IngestServerOptions): http.Server {
   const log = opts.log.child({ module: 'ingest-http' });
@@ -187,37 +229,14 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
     const fpOpts = opts.firstParty;
     if (!fpOpts) throw new HttpError(503, 'the first-party webhook is off: set INGEST_HMAC_KEY');
     const raw = await readBody(req, limit);
-    let record: unknown;
-    try {
-      record = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    } catch (err) {
-      record = undefined;
-      await reject(source, raw, 'parse_error', `body is not UTF-8 JSON: ${(err as Error).message}`);
+    const v = validateFirstParty(source, raw, fpOpts.pseudonymize, now());
+    if (!v.ok) {
+      await reject(source, raw, v.reason, v.detail);
       return;
     }
-    if (!record || typeof record !== 'object' || Array.isArray(record)) {
-      await reject(source, raw, 'schema_invalid', 'the body must be one JSON object (a record)');
-      return;
-    }
-    const out = submissionFromRecord(source, record as Record<string, unknown>, {
-      pseudonymize: fpOpts.pseudonymize,
-      now: now(),
-    });
-    if (!out.ok) {
-      await reject(source, raw, out.reason, out.detail);
-      return;
-    }
-    const done = completeEvent(source, FIRST_PARTY_EVENT_TYPES[source], out, now());
-    if (!done.ok) {
-      await reject(source, raw, done.reason, done.detail);
-      return;
-    }
-    await opts.producer.send({
-      topic: done.topic,
-      acks: -1,
-      messages: [{ key: done.key, value: done.value }],
-    });
-    send(res, 202, { event_id: done.eventId, topic: done.topic });
+    const topic = opts.rawTopicOf ? opts.rawTopicOf(FIRST_PARTY_EVENT_TYPES[source]) : v.topic;
+    await opts.producer.send({ topic, acks: -1, messages: [{ key: v.key, value: v.value }] });
+    send(res, 202, { event_id: v.eventId, topic });
 
     async function reject(
       src: string,

@@ -16,7 +16,7 @@
  *   first import (observed_at = that import's start). See {@link postRecordId}.
  */
 import type { PostPayloadV1 } from '../../schemas/events/post.ts';
-import { decodeText } from '../shared/ingest/readers.ts';
+import { decodeText, startsWithRealDate, stringifyOrUndefined } from '../shared/ingest/readers.ts';
 import {
   outcome,
   type ImportSource,
@@ -133,12 +133,26 @@ export async function* readXResponse(stream: AsyncIterable<Buffer>): AsyncGenera
     if (looksLikeUser(tweet)) continue; // get_user / get_users: users, not posts
     const authorId = isObject(tweet) && typeof tweet.author_id === 'string' ? tweet.author_id : undefined;
     const id = isObject(tweet) && typeof tweet.id === 'string' ? ` (id ${tweet.id})` : '';
+    const position = Array.isArray(data) ? `data[${i}]${id}` : `data${id}`;
+    // Re-serialised: JSON.parse kept every id a string, so no digits are lost.
+    const text = stringifyOrUndefined(tweet);
+    if (text === undefined) {
+      yield {
+        ok: false,
+        fault: {
+          reason: 'parse_error',
+          detail: 'the post is nested too deeply to be read',
+          position,
+          raw: Buffer.from('(nested too deeply to re-serialise; see the response file)'),
+        },
+      };
+      continue;
+    }
     yield {
       ok: true,
       item: {
-        position: Array.isArray(data) ? `data[${i}]${id}` : `data${id}`,
-        // Re-serialised: JSON.parse kept every id a string, so no digits are lost.
-        raw: Buffer.from(JSON.stringify(tweet)),
+        position,
+        raw: Buffer.from(text),
         value: { tweet, author: (authorId !== undefined ? users.get(authorId) : undefined) ?? null },
       },
     };
@@ -258,7 +272,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 
 /** An ISO-8601 instant normalised to UTC `…Z`, or null. */
 function instantOf(v: unknown): string | null {
-  if (typeof v !== 'string' || !INSTANT.test(v)) return null;
+  if (typeof v !== 'string' || !INSTANT.test(v) || !startsWithRealDate(v)) return null;
   const ms = Date.parse(v);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

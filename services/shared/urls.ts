@@ -35,3 +35,17 @@ export function stripTokens(url: string): string {
   u.search = kept.filter((p) => p !== '').join('&');
   return u.toString();
 }
+
+/**
+ * Raw bytes with the values of credential parameters in any URL inside them replaced by
+ * `REDACTED` (`…&access_token=REDACTED&…`): for dead letters, whose bytes must stay as received
+ * except for secrets. Bytes are read as latin-1, so everything else comes back byte for byte.
+ */
+export function redactTokenParams(raw: Buffer): Buffer {
+  const text = raw.toString('latin1');
+  const redacted = text.replace(
+    /([?&](?:amp;)?)([A-Za-z_.-]+)=([^&"'\s<>#\\]*)/g,
+    (m, sep: string, name: string) => (SECRET_PARAMS.test(name) ? `${sep}${name}=REDACTED` : m),
+  );
+  return redacted === text ? raw : Buffer.from(redacted, 'latin1');
+}

@@ -77,7 +77,7 @@ describe('the sample campaign through Kafka, Temporal and ClickHouse', () => {
       for (const type of EVENT_TYPES) {
         await admin.resetOffsets({ groupId: BRIDGE_GROUP_ID, topic: rawTopic(type), earliest: true });
       }
-      const bridge = await p.start('bridge', { BRIDGE_MAX_BATCH_EVENTS: '37' });
+      const bridge = await p.start('bridge', { BRIDGE_MAX_BATCH_EVENTS: '97' });
       const running = async () =>
         (await temporal.workflow.count(`WorkflowType = 'ingestBatch' AND ExecutionStatus = 'Running'`)).count;
       await waitFor(async () => ((await running()) > 0 ? true : undefined), {
@@ -98,7 +98,7 @@ describe('the sample campaign through Kafka, Temporal and ClickHouse', () => {
       await admin.disconnect();
       await temporal.connection.close();
     }
-  });
+  }, 600_000);
 
   it('the rebuild workflow re-derives ClickHouse from the raw topics with identical aggregates', async () => {
     const r = await p.cli(['rebuild', '--json']);
@@ -109,5 +109,5 @@ describe('the sample campaign through Kafka, Temporal and ClickHouse', () => {
     await waitIdle();
     expect(await aggregateFingerprint(p.clickhouse)).toEqual(baseline);
     await checkCookbookAgainstSample((args) => p.cli(args));
-  });
+  }, 600_000);
 });

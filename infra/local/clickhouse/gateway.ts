@@ -334,6 +334,11 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
       if (kind !== 'INSERT' && hasMultipleStatements(sql)) {
         throw clientError(62, 'SYNTAX_ERROR', 'Syntax error: Multi-statements are not allowed');
       }
+      // chdb would write the file on this host, for any user, read-only ones too; a server's
+      // HTTP interface has no client side to write to, so nobody may do it here.
+      if (/\bINTO\s+OUTFILE\b/i.test(codeOnly(sql))) {
+        throw clientError(497, 'ACCESS_DENIED', `${creds.user}: INTO OUTFILE is not allowed over HTTP`);
+      }
       const isGet = req.method === 'GET' || req.method === 'HEAD';
       const access = user.readonly ? 'readonly' : isGet ? 'get' : 'write';
       if (isGet && !user.readonly && WRITE_KINDS.has(kind)) {

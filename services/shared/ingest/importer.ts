@@ -6,6 +6,7 @@
  */
 import { EVENT_SPECS } from '../../../schemas/events/index.ts';
 import { rawTopic } from '../../../schemas/topics.ts';
+import { redactTokenParams, stripTokens } from '../urls.ts';
 import type { DeadLetter } from '../dlq.ts';
 import type { Logger } from '../logger.ts';
 import type { Pseudonymizer } from '../pseudonym.ts';
@@ -131,12 +132,14 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       `${source.name} holds private identifiers: its dead letters must be sealed (no seal given)`,
     );
 
-  for (const name of opts.inputs) {
+  for (const given of opts.inputs) {
+    // A start URL may carry its access token: opened as given, shown and stored without it.
+    const name = stripTokens(given);
     const s: InputSummary = { input: name, read: 0, published: 0, dead_lettered: 0, duplicates: 0, bytes: 0 };
     summaries.push(s);
     let input;
     try {
-      input = source.open ? await source.open(name) : await openInput(name);
+      input = source.open ? await source.open(given) : await openInput(given);
     } catch (err) {
       if (!(err instanceof InputUnreadableError)) throw err;
       s.error = err.message;
@@ -144,7 +147,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       continue;
     }
     const startedAt = now();
-    const ctx = { input: name, pseudonymize: opts.pseudonymize, now: startedAt };
+    const ctx = { input: given, pseudonymize: opts.pseudonymize, now: startedAt };
     let pending: Pending[] = [];
     let letters: DeadLetter[] = [];
 
@@ -181,7 +184,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         step: `import:${source.name}`,
         source: name,
         position,
-        raw: sealed ?? raw,
+        // Unsealed bytes reach Kafka and ClickHouse: no access token of a URL in them.
+        raw: sealed ?? redactTokenParams(raw),
         sealed: sealed !== undefined,
       });
     };

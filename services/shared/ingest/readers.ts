@@ -249,3 +249,24 @@ export async function openInput(
     : counted;
   return { name: pathOrUrl, size, bytesRead: () => bytes, stream };
 }
+
+/** True when the text starts with a calendar date that exists (`2024-02-30` does not). */
+export function startsWithRealDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * JSON.stringify, or undefined when the value cannot be written (nested too deep for the stack):
+ * the caller dead-letters the item instead of stopping the whole input.
+ */
+export function stringifyOrUndefined(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return undefined;
+  }
+}
