@@ -18,6 +18,7 @@ export default defineConfig({
             'services/**/*.test.ts',
             'workflows/**/*.test.ts',
             'infra/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           exclude: ['**/*.integration.test.ts', 'node_modules/**'],
           environment: 'node',
