@@ -16,6 +16,7 @@ import type {
 } from '../../../workflows/sponsor-correlation/contracts.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { unavailable } from './clickhouse-insert.ts';
+import { chunkByBytes, MAX_REQUEST_BYTES } from '../../shared/ingest/kafka-sink.ts';
 
 /** Every correlation kind, each computed by the view `<kind>_candidates`. */
 export const CORRELATION_KINDS = CorrelationKind.options;
@@ -131,11 +132,11 @@ export function createCorrelationActivities(deps: {
       source_event_ids: r.source_event_ids,
       computed_at: computedAt,
     }));
-    await deps.producer.send({
-      topic: CORRELATIONS_TOPIC,
-      acks: -1,
-      messages: records.map((r) => ({ key: sponsorId, value: JSON.stringify(r) })),
-    });
+    // A big sponsor changes thousands of records at once: requests stay below the broker's 1 MiB.
+    const messages = records.map((r) => ({ key: sponsorId, value: JSON.stringify(r) }));
+    for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) {
+      await deps.producer.send({ topic: CORRELATIONS_TOPIC, acks: -1, messages: chunk });
+    }
     const retractedIds = new Set(retracted.map((r) => r.correlation_id));
     try {
       // A retracted row keeps its last detail and subject (read back by FINAL ... is_deleted = 1).
