@@ -9,6 +9,7 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { DlqRecordV1 } from '../../schemas/dlq.ts';
 import { DLQ_TOPIC } from '../../schemas/topics.ts';
 import type { Logger } from '../shared/logger.ts';
+import { dateTime64Text } from '../shared/clickhouse.ts';
 
 export interface DlqEventRow {
   dlq_partition: number;
@@ -49,7 +50,7 @@ export function dlqRow(partition: number, message: KafkaMessage): DlqEventRow {
       record_key: message.key?.toString('utf8') ?? null,
       raw_sealed: false,
       raw_bytes: message.value?.length ?? 0,
-      dead_lettered_at: new Date(Number(message.timestamp)).toISOString().replace('T', ' ').replace('Z', ''),
+      dead_lettered_at: dateTime64Text(Number(message.timestamp)),
     };
   }
   const r = parsed.data;
@@ -65,10 +66,7 @@ export function dlqRow(partition: number, message: KafkaMessage): DlqEventRow {
     record_key: r.original_key,
     raw_sealed: r.raw_sealed,
     raw_bytes: Buffer.byteLength(r.raw_base64, 'base64'),
-    dead_lettered_at: r.failed_at
-      .replace('T', ' ')
-      .replace('Z', '')
-      .replace(/[+-]\d\d:\d\d$/, ''),
+    dead_lettered_at: dateTime64Text(r.failed_at),
   };
 }
 

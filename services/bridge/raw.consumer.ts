@@ -17,6 +17,7 @@ import { BATCH_STATE, EVENT_TYPE, SOURCE } from '../../workflows/search-attribut
 import type { DeadLetter, DlqPublisher } from '../shared/dlq.ts';
 import { headersToStrings } from '../shared/dlq.ts';
 import type { Logger } from '../shared/logger.ts';
+import { dateTime64Text } from '../shared/clickhouse.ts';
 import { INGEST_TASK_QUEUE } from '../shared/temporal.ts';
 
 export interface BridgeOptions {
@@ -33,11 +34,6 @@ export interface BridgeOptions {
   /** Start from the earliest offset when the group has none committed. */
   fromBeginning?: boolean;
   taskQueue?: string;
-}
-
-/** ClickHouse DateTime64 text for an ISO instant. */
-function chTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
 }
 
 type Decoded = { ok: true; row: RawEventRow } | { ok: false; letter: DeadLetter };
@@ -80,8 +76,8 @@ export function decodeRawMessage(topic: string, partition: number, message: Kafk
       schema_version: e.schema_version,
       source: e.source,
       source_record_id: e.source_record_id,
-      occurred_at: chTime(e.occurred_at),
-      ingested_at: chTime(e.ingested_at),
+      occurred_at: dateTime64Text(e.occurred_at),
+      ingested_at: dateTime64Text(e.ingested_at),
       payload: JSON.stringify(e.payload),
       kafka_topic: topic,
       kafka_partition: partition,

@@ -68,3 +68,8 @@ export function redactUrl(url: string): string {
     return '[unparseable url]';
   }
 }
+
+/** ClickHouse `DateTime64(3, 'UTC')` text (`YYYY-MM-DD hh:mm:ss.sss`) of an instant. */
+export function dateTime64Text(at: Date | string | number): string {
+  return new Date(at).toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -10,6 +10,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import type { Client } from '@temporalio/client';
+import { createKafka } from './kafka.ts';
+import type { Logger } from './logger.ts';
+import { connectTemporal } from './temporal.ts';
 import { DLQ_TOPIC, EVENT_TYPES, rawTopic } from '../../schemas/topics.ts';
 import {
   SPONSOR_WORKFLOW_TYPE,
@@ -121,5 +124,37 @@ export async function waitForIdle(
       );
     }
     await delay(settle);
+  }
+}
+
+/**
+ * Connects to the stack's Kafka and Temporal, waits for idle (see {@link waitForIdle}) and
+ * disconnects: what `influence wait --idle` and the main job share.
+ */
+export async function waitForPipelineIdle(opts: {
+  brokers: string;
+  temporal: { address: string; namespace: string };
+  log: Logger;
+  timeoutMs: number;
+  onStatus?: (s: PipelineStatus) => void;
+}): Promise<PipelineStatus> {
+  const admin = createKafka({
+    brokers: opts.brokers.split(','),
+    clientId: 'influence-wait',
+    log: opts.log,
+  }).admin();
+  await admin.connect();
+  try {
+    const temporal = await connectTemporal(opts.temporal);
+    try {
+      return await waitForIdle(() => pipelineStatus({ admin, temporal }), {
+        timeoutMs: opts.timeoutMs,
+        ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
+      });
+    } finally {
+      await temporal.connection.close();
+    }
+  } finally {
+    await admin.disconnect();
   }
 }

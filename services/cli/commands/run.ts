@@ -8,12 +8,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CAMPAIGN_DIR, CAMPAIGN_IMPORTS } from '../../../infra/sample/campaign/manifest.ts';
 import { localHmacKeyHex } from '../../../infra/local/hmac-key.ts';
-import type { StackEndpoints } from '../../../infra/local/stack.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { createClickHouse } from '../../shared/clickhouse.ts';
 import { createKafka } from '../../shared/kafka.ts';
-import { pipelineStatus, waitForIdle } from '../../shared/pipeline-status.ts';
-import { connectTemporal } from '../../shared/temporal.ts';
+import { waitForPipelineIdle } from '../../shared/pipeline-status.ts';
 import { createPseudonymizer, parseHmacKey } from '../../shared/pseudonym.ts';
 import { createSealer } from '../../shared/seal.ts';
 import { runImport, type ImportSummary } from '../../shared/ingest/importer.ts';
@@ -87,7 +85,7 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
     const published = imports.reduce((n, s) => n + s.published, 0);
     log.info({ published }, 'sample campaign imported; waiting for the pipeline');
 
-    await waitUntilIdle(e, log);
+    await waitForPipelineIdle({ brokers: e.kafka.brokers, temporal: e.temporal, log, timeoutMs: 300_000 });
     const ch = createClickHouse({ url: e.clickhouse.url, database: e.clickhouse.database, log });
     let landed: { type: string; source: string; events: string }[];
     try {
@@ -154,17 +152,4 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
     await started.stop();
   }
   return EXIT.ok;
-}
-
-/** Waits until the pipeline has processed every event (as `influence wait --idle`). */
-async function waitUntilIdle(e: StackEndpoints, log: Logger): Promise<void> {
-  const admin = createKafka({ brokers: e.kafka.brokers.split(','), clientId: 'influence-run', log }).admin();
-  await admin.connect();
-  const temporal = await connectTemporal({ address: e.temporal.address, namespace: e.temporal.namespace });
-  try {
-    await waitForIdle(() => pipelineStatus({ admin, temporal }), { timeoutMs: 300_000 });
-  } finally {
-    await admin.disconnect();
-    await temporal.connection.close();
-  }
 }

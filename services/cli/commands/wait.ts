@@ -1,9 +1,7 @@
 /** `influence wait --idle`: returns when every consumed event has been processed. */
 import { parseArgs } from 'node:util';
 import type { Logger } from '../../shared/logger.ts';
-import { createKafka } from '../../shared/kafka.ts';
-import { connectTemporal } from '../../shared/temporal.ts';
-import { pipelineStatus, waitForIdle, type PipelineStatus } from '../../shared/pipeline-status.ts';
+import { waitForPipelineIdle, type PipelineStatus } from '../../shared/pipeline-status.ts';
 import { CliError, EXIT, currentEndpoints, stackConfig } from '../context.ts';
 
 export const WAIT_HELP = `Usage: influence wait --idle [--timeout SECONDS] [--json]
@@ -38,34 +36,25 @@ export async function waitCommand(argv: string[], log: Logger): Promise<number> 
   if (!Number.isFinite(timeout) || timeout <= 0)
     throw new CliError('--timeout expects seconds > 0', EXIT.usage);
   const endpoints = currentEndpoints(stackConfig());
-  const kafka = createKafka({ brokers: endpoints.kafka.brokers.split(','), clientId: 'influence-wait', log });
-  const admin = kafka.admin();
-  await admin.connect();
-  const temporal = await connectTemporal({
-    address: endpoints.temporal.address,
-    namespace: endpoints.temporal.namespace,
-  });
   const started = Date.now();
   let last = '';
-  try {
-    const status = await waitForIdle(() => pipelineStatus({ admin, temporal }), {
-      timeoutMs: timeout * 1000,
-      onStatus: (s: PipelineStatus) => {
-        const line = describe(s);
-        if (line !== last) log.info({ ...s }, line);
-        last = line;
-      },
-    }).catch((err: unknown) => {
-      throw new CliError((err as Error).message, EXIT.failed);
-    });
-    const took = ((Date.now() - started) / 1000).toFixed(1);
-    if (values.json) process.stdout.write(`${JSON.stringify({ ...status, seconds: Number(took) })}\n`);
-    else process.stdout.write(`idle after ${took} s (${status.sponsors} sponsors correlated)\n`);
-    return EXIT.ok;
-  } finally {
-    await admin.disconnect();
-    await temporal.connection.close();
-  }
+  const status = await waitForPipelineIdle({
+    brokers: endpoints.kafka.brokers,
+    temporal: endpoints.temporal,
+    log,
+    timeoutMs: timeout * 1000,
+    onStatus: (s: PipelineStatus) => {
+      const line = describe(s);
+      if (line !== last) log.info({ ...s }, line);
+      last = line;
+    },
+  }).catch((err: unknown) => {
+    throw new CliError((err as Error).message, EXIT.failed);
+  });
+  const took = ((Date.now() - started) / 1000).toFixed(1);
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...status, seconds: Number(took) })}\n`);
+  else process.stdout.write(`idle after ${took} s (${status.sponsors} sponsors correlated)\n`);
+  return EXIT.ok;
 }
 
 function describe(s: PipelineStatus): string {

@@ -16,6 +16,7 @@ import type {
 } from '../../../workflows/sponsor-correlation/contracts.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { unavailable } from './clickhouse-insert.ts';
+import { dateTime64Text } from '../../shared/clickhouse.ts';
 import { chunkByBytes, MAX_REQUEST_BYTES } from '../../shared/ingest/kafka-sink.ts';
 
 /** Every correlation kind, each computed by the view `<kind>_candidates`. */
@@ -151,7 +152,7 @@ export function createCorrelationActivities(deps: {
             subject: r.subject,
             detail: r.detail,
             source_event_ids: r.source_event_ids,
-            computed_at: computedAt.replace('T', ' ').replace('Z', ''),
+            computed_at: dateTime64Text(at),
             version,
             is_deleted: 0,
           })),
@@ -164,7 +165,7 @@ export function createCorrelationActivities(deps: {
               subject: '',
               detail: r.detail,
               source_event_ids: [],
-              computed_at: computedAt.replace('T', ' ').replace('Z', ''),
+              computed_at: dateTime64Text(at),
               version,
               is_deleted: 1,
             })),
