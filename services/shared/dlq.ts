@@ -5,6 +5,7 @@
  */
 import type { Producer, IHeaders } from 'kafkajs';
 import { DLQ_TOPIC } from '../../schemas/topics.ts';
+import { sendInChunks } from './kafka.ts';
 import type { DlqReason, DlqRecordV1 } from '../../schemas/dlq.ts';
 
 export interface DeadLetter {
@@ -63,14 +64,15 @@ export class DlqPublisher {
   /** Resolves once every record is acknowledged. @throws the producer's error (retriable or not). */
   async publish(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    await this.producer.send({
-      topic: DLQ_TOPIC,
-      acks: -1,
-      messages: letters.map((l) => ({
+    // A batch may dead-letter thousands of records: requests stay below the broker's 1 MiB.
+    await sendInChunks(
+      this.producer,
+      letters.map((l) => ({
+        topic: DLQ_TOPIC,
         key: l.key ?? l.source,
         value: JSON.stringify(toDlqRecord(l, this.service)),
         headers: { 'dlq-reason': l.reason, 'dlq-step': l.step },
       })),
-    });
+    );
   }
 }

@@ -1,7 +1,7 @@
 /**
  * kafkajs set up the project's way: logs routed into pino, topics created idempotently.
  */
-import { Kafka, logLevel as KafkaLogLevel, type Admin, type logCreator } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type Admin, type logCreator, type Producer } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { TopicSpec } from '../../schemas/topics.ts';
 
@@ -38,4 +38,59 @@ export async function ensureTopics(admin: Admin, topics: readonly TopicSpec[]): 
     topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
   });
   return missing.map((t) => t.name);
+}
+
+/**
+ * Bytes per produce request. A broker refuses a record batch over message.max.bytes (1 MiB by
+ * default), and one partition's messages of a request form one batch, so requests stay below.
+ */
+export const MAX_REQUEST_BYTES = 768 * 1024;
+
+/** Splits messages into runs of at most `max` bytes (a larger single message is its own run). */
+export function chunkByBytes<T extends { key: string; value: string }>(
+  messages: readonly T[],
+  max: number,
+): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const m of messages) {
+    const bytes = Buffer.byteLength(m.key) + Buffer.byteLength(m.value) + 64;
+    if (current.length > 0 && size + bytes > max) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(m);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** A message for `sendInChunks`. */
+export interface TopicMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Publishes `messages` (any topics, in order) in produce requests below MAX_REQUEST_BYTES, each
+ * acknowledged by every in-sync replica before the next is sent. @throws the producer's error.
+ */
+export async function sendInChunks(producer: Producer, messages: readonly TopicMessage[]): Promise<void> {
+  for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) {
+    const byTopic = new Map<string, Omit<TopicMessage, 'topic'>[]>();
+    for (const { topic, ...m } of chunk) {
+      const list = byTopic.get(topic) ?? [];
+      list.push(m);
+      byTopic.set(topic, list);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+    });
+  }
 }

@@ -134,7 +134,7 @@ describe('runImport', () => {
 
 describe('publishing limits', () => {
   it('splits produce requests below the broker limit and stops on a failing sink', async () => {
-    const { chunkByBytes } = await import('./kafka-sink.ts');
+    const { chunkByBytes } = await import('../kafka.ts');
     const msgs = Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: 'x'.repeat(300), i }));
     const chunks = chunkByBytes(msgs, 1000);
     expect(chunks.map((c) => c.length)).toEqual([2, 2, 2, 2, 2]);

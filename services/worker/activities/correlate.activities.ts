@@ -17,7 +17,7 @@ import type {
 import type { Logger } from '../../shared/logger.ts';
 import { unavailable } from './clickhouse-insert.ts';
 import { dateTime64Text } from '../../shared/clickhouse.ts';
-import { chunkByBytes, MAX_REQUEST_BYTES } from '../../shared/ingest/kafka-sink.ts';
+import { sendInChunks } from '../../shared/kafka.ts';
 
 /** Every correlation kind, each computed by the view `<kind>_candidates`. */
 export const CORRELATION_KINDS = CorrelationKind.options;
@@ -134,10 +134,10 @@ export function createCorrelationActivities(deps: {
       computed_at: computedAt,
     }));
     // A big sponsor changes thousands of records at once: requests stay below the broker's 1 MiB.
-    const messages = records.map((r) => ({ key: sponsorId, value: JSON.stringify(r) }));
-    for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) {
-      await deps.producer.send({ topic: CORRELATIONS_TOPIC, acks: -1, messages: chunk });
-    }
+    await sendInChunks(
+      deps.producer,
+      records.map((r) => ({ topic: CORRELATIONS_TOPIC, key: sponsorId, value: JSON.stringify(r) })),
+    );
     const retractedIds = new Set(retracted.map((r) => r.correlation_id));
     try {
       // A retracted row keeps its last detail and subject (read back by FINAL ... is_deleted = 1).
