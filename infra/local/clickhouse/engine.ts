@@ -193,21 +193,29 @@ export type Access =
   /** A read-only user: readonly=1, enforced by the engine. */
   | 'readonly';
 
+/**
+ * The pools of lanes: the accesses, plus `insert` for writers' plain inserts, so that an insert
+ * never queues behind a writer's long query (a sponsor's correlation) on the same lane.
+ */
+type Pool = Access | 'insert';
+
 export interface EngineOptions {
   dataDir: string;
-  /** Connections for writers (requests are spread over them). */
+  /** Connections for writers' queries and statements (requests are spread over them). */
   writeLanes?: number;
+  /** Connections for writers' plain inserts (default 2). */
+  insertLanes?: number;
   /** Connections for read-only users. */
   readLanes?: number;
 }
 
 /** The engine with its pools of lanes. Create with {@link Engine.open}. */
 export class Engine {
-  private readonly lanes: Record<Access, Lane[]>;
+  private readonly lanes: Record<Pool, Lane[]>;
   readonly version: string;
   readonly timezone: string;
 
-  private constructor(lanes: Record<Access, Lane[]>, version: string, timezone: string) {
+  private constructor(lanes: Record<Pool, Lane[]>, version: string, timezone: string) {
     this.lanes = lanes;
     this.version = version;
     this.timezone = timezone;
@@ -217,8 +225,9 @@ export class Engine {
   static async open(opts: EngineOptions): Promise<Engine> {
     const make = (n: number, extra: string[]): Lane[] =>
       Array.from({ length: n }, () => new Lane(opts.dataDir, [...SERVER_LIKE_ARGS, ...extra]));
-    const lanes: Record<Access, Lane[]> = {
+    const lanes: Record<Pool, Lane[]> = {
       write: make(opts.writeLanes ?? 2, []),
+      insert: make(opts.insertLanes ?? 2, []),
       get: make(1, ['--readonly=2']),
       readonly: make(opts.readLanes ?? 1, ['--readonly=1']),
     };
@@ -230,16 +239,16 @@ export class Engine {
     return new Engine(lanes, version, timezone);
   }
 
-  private pick(access: Access): Lane {
+  private pick(pool: Pool): Lane {
     let best: Lane | undefined;
-    for (const lane of this.lanes[access]) if (best === undefined || lane.load < best.load) best = lane;
+    for (const lane of this.lanes[pool]) if (best === undefined || lane.load < best.load) best = lane;
     if (!best) throw new Error('no engine lane available');
     return best;
   }
 
   /** Runs one request; @throws EngineError with the engine's code and message. */
   execute(req: EngineRequest): Promise<EngineResult> {
-    const lane = this.pick(req.access);
+    const lane = this.pick(req.access === 'write' && req.plainInsert ? 'insert' : req.access);
     return lane.enqueue(async () => {
       // Settings equal to the lane's own need no SET and nothing to undo.
       const settings = new Map([...req.settings].filter(([k, v]) => lane.baseline.get(k) !== v));

@@ -17,6 +17,7 @@ const cfg = loadConfigOrExit({
   CLICKHOUSE_ANALYST_USER: z.string().min(1).default('analyst'),
   CLICKHOUSE_ANALYST_PASSWORD: z.string().min(1),
   CLICKHOUSE_WRITE_LANES: z.coerce.number().int().min(1).max(16).default(2),
+  CLICKHOUSE_INSERT_LANES: z.coerce.number().int().min(1).max(16).default(2),
   LOG_LEVEL: logLevel,
 });
 
@@ -25,7 +26,11 @@ mkdirSync(cfg.CLICKHOUSE_DATA_DIR, { recursive: true });
 
 let engine: Engine;
 try {
-  engine = await Engine.open({ dataDir: cfg.CLICKHOUSE_DATA_DIR, writeLanes: cfg.CLICKHOUSE_WRITE_LANES });
+  engine = await Engine.open({
+    dataDir: cfg.CLICKHOUSE_DATA_DIR,
+    writeLanes: cfg.CLICKHOUSE_WRITE_LANES,
+    insertLanes: cfg.CLICKHOUSE_INSERT_LANES,
+  });
 } catch (err) {
   log.fatal(
     { err, dataDir: cfg.CLICKHOUSE_DATA_DIR },
