@@ -8,7 +8,7 @@ import { onShutdown, startHealthServer } from '../shared/health.ts';
 import { createClickHouse } from '../shared/clickhouse.ts';
 import { clickhouseShape, commonShape, kafkaShape, temporalShape } from '../shared/service-config.ts';
 import { connectTemporal } from '../shared/temporal.ts';
-import { startBridge } from './raw.consumer.ts';
+import { DEFAULT_MAX_BATCH_EVENTS, startBridge } from './raw.consumer.ts';
 import { startDlqSink } from './dlq.consumer.ts';
 import { BRIDGE_GROUP_ID, DLQ_SINK_GROUP_ID } from '../shared/pipeline-status.ts';
 
@@ -19,22 +19,23 @@ const cfg = loadConfigOrExit({
   ...commonShape,
   DLQ_SINK_GROUP_ID: z.string().min(1).default(DLQ_SINK_GROUP_ID),
   BRIDGE_GROUP_ID: z.string().min(1).default(BRIDGE_GROUP_ID),
-  BRIDGE_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).max(10_000).default(500),
+  BRIDGE_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).max(50_000).default(DEFAULT_MAX_BATCH_EVENTS),
 });
 const log = createLogger('bridge');
 const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'bridge', log });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 await producer.connect();
 const temporal = await connectTemporal({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE });
+const clickhouse = createClickHouse({ url: cfg.CLICKHOUSE_URL, database: cfg.CLICKHOUSE_DATABASE, log });
 const bridge = await startBridge({
   kafka,
   temporal,
+  clickhouse,
   dlq: new DlqPublisher(producer, 'bridge'),
   log,
   groupId: cfg.BRIDGE_GROUP_ID,
   maxBatchEvents: cfg.BRIDGE_MAX_BATCH_EVENTS,
 });
-const clickhouse = createClickHouse({ url: cfg.CLICKHOUSE_URL, database: cfg.CLICKHOUSE_DATABASE, log });
 const dlqSink = await startDlqSink({ kafka, clickhouse, log, groupId: cfg.DLQ_SINK_GROUP_ID });
 const health = await startHealthServer(cfg.HEALTH_PORT, () => ({ ready: true, detail: bridge.stats() }));
 log.info({ ready: true, health: health.port }, 'bridge running');

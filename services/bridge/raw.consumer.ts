@@ -1,10 +1,13 @@
 /**
  * The bridge: consumes raw topics in batches per partition and hands each batch to Temporal as
  * an ingestBatch workflow whose id is derived from group, topic, partition and offset range, so a
- * redelivered batch is not processed twice. Offsets are committed only once Temporal owns the
- * batch (the start was acknowledged, or the workflow already existed). Records that are not
- * valid events go to the DLQ, and their offsets are committed after the DLQ write.
+ * redelivered batch is not processed twice. The batch's rows go by claim check: written to
+ * ClickHouse `batch_claims` under the workflow id, which is all the workflow's input names.
+ * Offsets are committed only once Temporal owns the batch (the start was acknowledged, or the
+ * workflow already existed). Records that are not valid events go to the DLQ, and their offsets
+ * are committed after the DLQ write.
  */
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -18,18 +21,24 @@ import type { DeadLetter, DlqPublisher } from '../shared/dlq.ts';
 import { headersToStrings } from '../shared/dlq.ts';
 import type { Logger } from '../shared/logger.ts';
 import { dateTime64Text } from '../shared/clickhouse.ts';
+import { writeClaim } from '../shared/batch-claims.ts';
 import { INGEST_TASK_QUEUE } from '../shared/temporal.ts';
 
 export interface BridgeOptions {
   kafka: Kafka;
   temporal: Client;
+  /** Where batches are claimed (`batch_claims`). */
+  clickhouse: ClickHouseClient;
   dlq: DlqPublisher;
   log: Logger;
   groupId: string;
   topics?: readonly string[];
-  /** Most events handed to one workflow (keeps Temporal payloads well under 2 MB). */
+  /**
+   * Most events handed to one workflow. Per-batch costs (a workflow, its activities, a few
+   * inserts) dominate below a few thousand events: docs/performance.md.
+   */
   maxBatchEvents?: number;
-  /** Most payload bytes handed to one workflow. */
+  /** Most message bytes in one batch (the claim is one ClickHouse row). */
   maxBatchBytes?: number;
   /** Start from the earliest offset when the group has none committed. */
   fromBeginning?: boolean;
@@ -110,6 +119,9 @@ export function chunkMessages(
   return chunks;
 }
 
+/** Events per batch unless configured (BRIDGE_MAX_BATCH_EVENTS). */
+export const DEFAULT_MAX_BATCH_EVENTS = 5000;
+
 /** A running bridge; `stop()` leaves the group after the batch in hand is handed over. */
 export interface RunningBridge {
   consumer: Consumer;
@@ -122,14 +134,18 @@ export interface RunningBridge {
 export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const log = opts.log.child({ module: 'bridge' });
   const topics = opts.topics ?? EVENT_TYPES.map(rawTopic);
-  const maxEvents = opts.maxBatchEvents ?? 500;
-  const maxBytes = opts.maxBatchBytes ?? 512 * 1024;
+  const maxEvents = opts.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
+  const maxBytes = opts.maxBatchBytes ?? 8 * 1024 * 1024;
   const taskQueue = opts.taskQueue ?? INGEST_TASK_QUEUE;
   const stats = { batches: 0, events: 0, deadLettered: 0, alreadyOwned: 0 };
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     allowAutoTopicCreation: false,
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+    // Under load, wait a moment for a fuller fetch: bigger batches, fewer workflows. A lone
+    // record waits at most maxWaitTimeInMs.
+    minBytes: 1024 * 1024,
+    maxWaitTimeInMs: 250,
   });
 
   async function handOver(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
@@ -146,7 +162,14 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     await opts.dlq.publish(letters);
     stats.deadLettered += letters.length;
     if (rows.length === 0) return;
-    const input: IngestBatchInput = { topic, partition, firstOffset: first, lastOffset: last, rows };
+    await writeClaim(opts.clickhouse, workflowId, rows);
+    const input: IngestBatchInput = {
+      topic,
+      partition,
+      firstOffset: first,
+      lastOffset: last,
+      claimed: rows.length,
+    };
     try {
       await opts.temporal.workflow.start('ingestBatch', {
         taskQueue,
@@ -191,7 +214,14 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const joined = new Promise<void>((resolve) => {
     consumer.on(consumer.events.GROUP_JOIN, () => resolve());
   });
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    // Hand-overs wait on ClickHouse (the claim) and Temporal (the start): several partitions at
+    // once keep the worker fed. Each partition's batches still go in offset order.
+    partitionsConsumedConcurrently: 4,
+    eachBatch,
+  });
   await joined;
   log.info({ groupId: opts.groupId, topics }, 'bridge consuming');
   return {

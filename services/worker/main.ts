@@ -1,4 +1,5 @@
 /** Process entry of the Temporal worker. */
+import { z } from 'zod';
 import { loadConfigOrExit } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createKafka } from '../shared/kafka.ts';
@@ -8,7 +9,14 @@ import { onShutdown, startHealthServer } from '../shared/health.ts';
 import { clickhouseShape, commonShape, kafkaShape, temporalShape } from '../shared/service-config.ts';
 import { createIngestWorker } from './worker.ts';
 
-const cfg = loadConfigOrExit({ ...kafkaShape, ...temporalShape, ...clickhouseShape, ...commonShape });
+const cfg = loadConfigOrExit({
+  ...kafkaShape,
+  ...temporalShape,
+  ...clickhouseShape,
+  ...commonShape,
+  // Correlation recomputations at once: each is seconds of ClickHouse work for one sponsor.
+  WORKER_CORRELATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+});
 const log = createLogger('worker');
 const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'worker', log });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -22,9 +30,10 @@ const worker = await createIngestWorker({
   producer,
   dlq: new DlqPublisher(producer, 'worker'),
   log,
+  correlationConcurrency: cfg.WORKER_CORRELATION_CONCURRENCY,
 });
 const health = await startHealthServer(cfg.HEALTH_PORT, () => ({
-  ready: worker.worker.getState() === 'RUNNING',
+  ready: worker.worker.getState() === 'RUNNING' && worker.correlationWorker.getState() === 'RUNNING',
 }));
 const running = worker.run();
 log.info({ ready: true, health: health.port }, 'worker running');

@@ -22,6 +22,7 @@ import { createBatchSteps, createIngestActivities } from './activities/ingest.ac
 import { createCorrelationActivities } from './activities/correlate.activities.ts';
 import { createRebuildActivities } from './activities/rebuild.activities.ts';
 import { syncReference } from './activities/reference.ts';
+import { correlationTaskQueue } from '../../workflows/task-queues.ts';
 
 /** workflows/index.ts, which the SDK bundles for its sandbox. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -77,10 +78,15 @@ export interface WorkerDeps {
   taskQueue?: string;
   /** Reference data (default: infra/reference). */
   reference?: ReferenceData;
+  /** Correlation recomputations run at once by this process (default 1). */
+  correlationConcurrency?: number;
 }
 
 export interface IngestWorker {
+  /** Workflows and batch activities, on the main task queue. */
   worker: Worker;
+  /** Correlation activities, on correlationTaskQueue(taskQueue). */
+  correlationWorker: Worker;
   /** Polls until `shutdown()`; then closes the connection. Rejects if the worker fails. */
   run(): Promise<void>;
   shutdown(): void;
@@ -116,23 +122,45 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     workflowsPath: WORKFLOWS_PATH,
     activities: {
       ...createIngestActivities({ ...common, temporal, taskQueue }),
-      ...createCorrelationActivities({ clickhouse: deps.clickhouse, producer: deps.producer, log: deps.log }),
       ...createRebuildActivities({ clickhouse: deps.clickhouse, kafka: deps.kafka, steps, log: deps.log }),
     },
-    maxConcurrentActivityTaskExecutions: 8,
+    // Batch activities mostly wait on ClickHouse, Kafka and Temporal: with too few slots they
+    // queue behind each other while the machine idles (docs/performance.md).
+    maxConcurrentActivityTaskExecutions: 16,
   });
+  const correlationWorker = await Worker.create({
+    connection,
+    namespace: deps.namespace,
+    taskQueue: correlationTaskQueue(taskQueue),
+    activities: createCorrelationActivities({
+      clickhouse: deps.clickhouse,
+      producer: deps.producer,
+      log: deps.log,
+    }),
+    maxConcurrentActivityTaskExecutions: deps.correlationConcurrency ?? 1,
+  });
+  const workers = [worker, correlationWorker];
   return {
     worker,
+    correlationWorker,
     async run() {
       try {
-        await worker.run();
+        // One failing stops the other, so the process exits instead of running half a worker.
+        await Promise.all(
+          workers.map((w) =>
+            w.run().catch((err: unknown) => {
+              for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+              throw err;
+            }),
+          ),
+        );
       } finally {
         await clientConnection.close();
         await connection.close();
       }
     },
     shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
   };
 }

@@ -95,6 +95,7 @@ function startTestBridge(): Promise<RunningBridge> {
   return startBridge({
     kafka,
     temporal,
+    clickhouse: ch,
     dlq: new DlqPublisher(producer, 'bridge'),
     log: silentLogger,
     groupId,

@@ -50,6 +50,18 @@ export interface EnrichAndStoreResult {
   sponsors: string[];
 }
 
+export interface StoreClaimedBatchInput {
+  /** The workflow id: the claim's key and the base of every deduplication token. */
+  batchId: string;
+  /** Rows the bridge claimed, checked against the claim. */
+  count: number;
+}
+
+export interface StoreClaimedBatchResult extends EnrichAndStoreResult {
+  /** Rows in `raw_events`. */
+  inserted: number;
+}
+
 export interface NotifySponsorsInput {
   sponsors: string[];
   /** The batch (workflow id) that touched them, for the sponsors' logs. */
@@ -69,6 +81,12 @@ export interface IngestActivities {
    * enrichment refuses goes to the DLQ (`enrichment_failed`); the rest of the batch goes on.
    */
   enrichAndStore(input: EnrichAndStoreInput): Promise<EnrichAndStoreResult>;
+  /**
+   * Reads a claimed batch (`batch_claims`) and runs insertRawEvents' and enrichAndStore's steps
+   * on it in one activity, under the same deduplication tokens. @throws a non-retryable
+   * `ClaimMissing` failure when the claim is gone.
+   */
+  storeClaimedBatch(input: StoreClaimedBatchInput): Promise<StoreClaimedBatchResult>;
   /** Signals (starting when needed) the correlation workflow of each sponsor. */
   notifySponsors(input: NotifySponsorsInput): Promise<void>;
 }

@@ -9,7 +9,13 @@ export interface IngestBatchInput {
   partition: number;
   firstOffset: string;
   lastOffset: string;
-  rows: RawEventRow[];
+  /** The rows inline: how batches were handed over before claim checks (older histories). */
+  rows?: RawEventRow[];
+  /**
+   * Rows left in `batch_claims` under the workflow id (services/shared/batch-claims.ts): how the
+   * bridge hands batches over now, so the history stays small whatever the batch's size.
+   */
+  claimed?: number;
 }
 
 export interface IngestBatchResult {
@@ -19,6 +25,8 @@ export interface IngestBatchResult {
   stored?: number;
   /** Sponsors whose correlation workflows were signalled. */
   sponsors?: number;
+  /** Enriched events published (absent before claim checks). */
+  published?: number;
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * ingestBatch: one batch of raw events from one topic partition, identified by its offset range
  * (`ingest:<group>:<topic>:<partition>:<first>-<last>`), processed exactly once in effect:
- *   1. insertRawEvents — the audit copy in `raw_events`;
- *   2. enrichAndStore  — typed tables and the enriched topics;
- *   3. notifySponsors  — wakes the correlation workflow of every sponsor the batch touched.
+ *   1. storeClaimedBatch — reads the rows the bridge claimed (`batch_claims`), writes the audit
+ *                          copy in `raw_events`, then the typed tables and the enriched topics;
+ *   2. notifySponsors    — wakes the correlation workflow of every sponsor the batch touched.
+ * Histories from before claim checks carry the rows inline and ran step 1 as two activities,
+ * insertRawEvents and enrichAndStore (the latter behind the `enrichment-v2` patch); they replay
+ * on the same code, which branches on the input.
  * Every step is idempotent, so a retried activity or a replayed batch leaves the same state.
  * Starting it again with the same id while it runs or after it completed does nothing.
  */
@@ -12,17 +15,24 @@ import type { IngestActivities } from './activity-contracts.ts';
 import type { IngestBatchInput, IngestBatchResult } from './input.ts';
 import { BATCH_STATE, SPONSOR } from '../search-attributes.ts';
 
-const { insertRawEvents, enrichAndStore, notifySponsors } = proxyActivities<IngestActivities>({
-  // A batch's activity takes seconds; when its worker dies, Temporal retries it on another only
-  // after this timeout (the fault suite saw two-minute stalls with the old 2 minutes).
-  startToCloseTimeout: '45 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const { insertRawEvents, enrichAndStore, storeClaimedBatch, notifySponsors } =
+  proxyActivities<IngestActivities>({
+    // A batch's activity takes seconds; when its worker dies, Temporal retries it on another only
+    // after this timeout (the fault suite saw two-minute stalls with the old 2 minutes).
+    startToCloseTimeout: '45 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      nonRetryableErrorTypes: ['ClaimMissing'],
+    },
+  });
 
 /** Histories recorded before enrichment existed (v1) replay without the later steps. */
 export const ENRICHMENT_PATCH = 'enrichment-v2';
 
 export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchResult> {
+  if (input.rows === undefined) return ingestClaimedBatch(input);
   const { workflowId } = workflowInfo();
   const result = await insertRawEvents({ rows: input.rows, dedupToken: workflowId });
   if (!patched(ENRICHMENT_PATCH)) {
@@ -57,5 +67,36 @@ export async function ingestBatch(input: IngestBatchInput): Promise<IngestBatchR
     deadLettered,
     stored: enriched.stored,
     sponsors: enriched.sponsors.length,
+  };
+}
+
+/** A batch handed over by claim check: one activity stores it, a second wakes its sponsors. */
+async function ingestClaimedBatch(input: IngestBatchInput): Promise<IngestBatchResult> {
+  const { workflowId } = workflowInfo();
+  upsertSearchAttributes([{ key: BATCH_STATE, value: 'enriching' }]);
+  const r = await storeClaimedBatch({ batchId: workflowId, count: input.claimed ?? 0 });
+  if (r.sponsors.length === 1 && r.sponsors[0]) {
+    upsertSearchAttributes([{ key: SPONSOR, value: r.sponsors[0] }]);
+  }
+  if (r.sponsors.length > 0) {
+    upsertSearchAttributes([{ key: BATCH_STATE, value: 'correlating' }]);
+    await notifySponsors({ sponsors: r.sponsors, batchId: workflowId });
+  }
+  upsertSearchAttributes([{ key: BATCH_STATE, value: r.deadLettered > 0 ? 'partly-dead-lettered' : 'done' }]);
+  log.info('batch processed', {
+    topic: input.topic,
+    partition: input.partition,
+    inserted: r.inserted,
+    stored: r.stored,
+    published: r.published,
+    sponsors: r.sponsors.length,
+    deadLettered: r.deadLettered,
+  });
+  return {
+    inserted: r.inserted,
+    deadLettered: r.deadLettered,
+    stored: r.stored,
+    sponsors: r.sponsors.length,
+    published: r.published,
   };
 }

@@ -22,15 +22,25 @@ import {
   type SponsorCorrelationInput,
   type SponsorStatus,
 } from './contracts.ts';
+import { correlationTaskQueue } from '../task-queues.ts';
 
-const { correlateSponsor } = proxyActivities<CorrelationActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+/** The correlation activity, on its own task queue beside the workflow's (workflows/task-queues.ts). */
+function correlationActivities() {
+  return proxyActivities<CorrelationActivities>({
+    taskQueue: correlationTaskQueue(workflowInfo().taskQueue),
+    // Queued time counts towards scheduleToClose only: a recomputation waiting for its turn
+    // behind other sponsors does not time out.
+    startToCloseTimeout: '5 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  });
+}
 
 /** How long a signal waits for others before the recomputation starts. */
 export const COALESCE_MS = 1_000;
-/** Least time between the starts of two recomputations (more when they take longer). */
+/**
+ * Least time between the starts of two recomputations of one sponsor. The load on ClickHouse
+ * as a whole is bounded by the correlation task queue's concurrency (workflows/task-queues.ts).
+ */
 export const MIN_COOLDOWN_MS = 5_000;
 
 /** Continue as new after this many events even if the server does not suggest it yet. */
@@ -51,8 +61,8 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
   });
   setHandler(statusQuery, () => ({ ...status, last: { ...status.last } }));
   upsertSearchAttributes([{ key: SPONSOR, value: input.sponsorId }]);
+  const { correlateSponsor } = correlationActivities();
   let lastStartedAt: number | undefined;
-  let cooldownMs = MIN_COOLDOWN_MS;
 
   const historyIsLong = (): boolean => {
     const info = workflowInfo();
@@ -64,10 +74,9 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     await condition(() => status.pending || historyIsLong());
     if (historyIsLong()) break;
     // Batches of one import arrive in bursts: one recomputation after a short pause covers them
-    // all, and under a steady stream the recomputations keep a distance that grows with their
-    // cost, so a busy sponsor cannot monopolise ClickHouse.
+    // all, and under a steady stream the recomputations keep a distance.
     const now = Date.now();
-    const spacing = lastStartedAt === undefined ? 0 : lastStartedAt + cooldownMs - now;
+    const spacing = lastStartedAt === undefined ? 0 : lastStartedAt + MIN_COOLDOWN_MS - now;
     await sleep(Math.max(COALESCE_MS, spacing));
     lastStartedAt = Date.now();
     status.pending = false;
@@ -79,7 +88,6 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     } finally {
       status.computing = false;
     }
-    cooldownMs = Math.max(MIN_COOLDOWN_MS, 3 * (Date.now() - lastStartedAt));
     status.runs++;
   }
   await continueAsNew<typeof sponsorCorrelation>({

@@ -3,6 +3,7 @@
  * tables and the enriched topics, and waking the sponsors' correlation workflows. Each is
  * idempotent, so Temporal may retry any of them.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Producer } from 'kafkajs';
@@ -14,6 +15,7 @@ import type {
   InsertRawEventsResult,
   NotifySponsorsInput,
   RawEventRow,
+  StoreClaimedBatchInput,
 } from '../../../workflows/ingest-batch/activity-contracts.ts';
 import {
   SPONSOR_WORKFLOW_TYPE,
@@ -27,6 +29,9 @@ import type { createEnricher } from '../../enrich/index.ts';
 export type Enricher = ReturnType<typeof createEnricher>;
 import type { DeadLetter, DlqPublisher } from '../../shared/dlq.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { ClaimMissingError, readClaim } from '../../shared/batch-claims.ts';
+import { sendInChunks } from '../../shared/kafka.ts';
+import { createSignalCoalescer } from './sponsor-signals.ts';
 import { insertIdempotent, unavailable, type Rejected } from './clickhouse-insert.ts';
 
 export interface IngestActivityDeps {
@@ -143,10 +148,11 @@ export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'ta
       // on event_id (the value carries it), as the topic's documentation says.
       let published = 0;
       if (byTopic.size > 0) {
-        await deps.producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
+        // A batch of thousands of events is megabytes: requests stay below the broker's 1 MiB.
+        await sendInChunks(
+          deps.producer,
+          [...byTopic].flatMap(([topic, messages]) => messages.map((m) => ({ topic, ...m }))),
+        );
         for (const m of byTopic.values()) published += m.length;
       }
       await deps.dlq.publish(letters);
@@ -159,26 +165,39 @@ export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'ta
 /** Creates the activities bound to their clients. */
 export function createIngestActivities(deps: IngestActivityDeps): IngestActivities {
   const steps = createBatchSteps(deps);
+  // Concurrent batches that touch one sponsor share a signal sent after all of them asked.
+  const signals = createSignalCoalescer(async (sponsorId, batchId) => {
+    const args: [SponsorCorrelationInput] = [{ sponsorId }];
+    await deps.temporal.workflow.signalWithStart(SPONSOR_WORKFLOW_TYPE, {
+      workflowId: sponsorWorkflowId(sponsorId, deps.taskQueue),
+      taskQueue: deps.taskQueue,
+      args,
+      signal: touchedSignal,
+      signalArgs: [{ batchId }],
+      typedSearchAttributes: [{ key: SPONSOR, value: sponsorId }],
+    });
+  });
   return {
     insertRawEvents: ({ rows, dedupToken }: InsertRawEventsInput) => steps.insertRaw(rows, dedupToken),
     enrichAndStore: ({ rows, dedupToken }: EnrichAndStoreInput) => steps.enrichAndStore(rows, dedupToken),
-    async notifySponsors({ sponsors, batchId }: NotifySponsorsInput): Promise<void> {
-      // A handful of sponsors per batch: a few at a time keeps the frontend calm.
-      const queue = [...sponsors];
-      const next = async (): Promise<void> => {
-        for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-          const args: [SponsorCorrelationInput] = [{ sponsorId: s }];
-          await deps.temporal.workflow.signalWithStart(SPONSOR_WORKFLOW_TYPE, {
-            workflowId: sponsorWorkflowId(s, deps.taskQueue),
-            taskQueue: deps.taskQueue,
-            args,
-            signal: touchedSignal,
-            signalArgs: [{ batchId }],
-            typedSearchAttributes: [{ key: SPONSOR, value: s }],
-          });
-        }
+    async storeClaimedBatch({ batchId, count }: StoreClaimedBatchInput) {
+      let rows: RawEventRow[];
+      try {
+        rows = await readClaim(deps.clickhouse, batchId, count);
+      } catch (err) {
+        if (err instanceof ClaimMissingError)
+          throw ApplicationFailure.nonRetryable(err.message, 'ClaimMissing');
+        throw unavailable(err);
+      }
+      // The same tokens as the two activities of inline batches: a retry or a replay is a no-op.
+      const raw = await steps.insertRaw(rows, batchId);
+      const enriched = await steps.enrichAndStore(rows, batchId);
+      return {
+        ...enriched,
+        inserted: raw.inserted,
+        deadLettered: raw.deadLettered + enriched.deadLettered,
       };
-      await Promise.all([next(), next(), next(), next()]);
     },
+    notifySponsors: ({ sponsors, batchId }: NotifySponsorsInput) => signals.touch(sponsors, batchId),
   };
 }
