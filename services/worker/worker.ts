@@ -21,6 +21,7 @@ import { createEnricher, loadReferenceData, type ReferenceData } from '../enrich
 import { createBatchSteps, createIngestActivities } from './activities/ingest.activities.ts';
 import { createCorrelationActivities } from './activities/correlate.activities.ts';
 import { createRebuildActivities } from './activities/rebuild.activities.ts';
+import { createRollupActivities } from './activities/rollup.activities.ts';
 import { syncReference } from './activities/reference.ts';
 
 /** workflows/index.ts, which the SDK bundles for its sandbox. */
@@ -118,6 +119,7 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
       ...createIngestActivities({ ...common, temporal, taskQueue }),
       ...createCorrelationActivities({ clickhouse: deps.clickhouse, producer: deps.producer, log: deps.log }),
       ...createRebuildActivities({ clickhouse: deps.clickhouse, kafka: deps.kafka, steps, log: deps.log }),
+      ...createRollupActivities({ clickhouse: deps.clickhouse, log: deps.log }),
     },
     maxConcurrentActivityTaskExecutions: 8,
   });

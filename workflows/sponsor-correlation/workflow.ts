@@ -1,6 +1,8 @@
 /**
  * sponsorCorrelation: the entity workflow of one sponsor (`sponsor:<id>`), started or signalled
- * with signal-with-start by every batch that touches the sponsor. Signals only mark the sponsor
+ * with signal-with-start by every batch that touches the sponsor. Each recomputation refreshes the
+ * sponsor's rollups (the tables behind efficiency_daily, spend_daily, funding_flows, …), then its
+ * correlations. Signals only mark the sponsor
  * dirty; a recomputation starts a moment after the first signal and covers every signal that
  * arrived before it started, so a burst of batches costs one or two recomputations, not one each. Before the history grows long it continues
  * as new, carrying a pending signal over, so no signal is lost.
@@ -8,6 +10,7 @@
 import {
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -19,14 +22,18 @@ import {
   statusQuery,
   touchedSignal,
   type CorrelationActivities,
+  type RollupActivities,
   type SponsorCorrelationInput,
   type SponsorStatus,
 } from './contracts.ts';
 
-const { correlateSponsor } = proxyActivities<CorrelationActivities>({
+const { correlateSponsor, recomputeRollups } = proxyActivities<CorrelationActivities & RollupActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/** The patch that added the rollup recomputation before each correlation (histories before it replay without). */
+export const ROLLUPS_PATCH = 'rollups-v1';
 
 /** How long a signal waits for others before the recomputation starts. */
 export const COALESCE_MS = 1_000;
@@ -74,6 +81,9 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     status.computing = true;
     upsertSearchAttributes([{ key: BATCH_STATE, value: 'computing' }]);
     try {
+      // The rollups first: the correlations read efficiency_daily and funding_flows, which the
+      // rollups now back, so both see the same rows.
+      if (patched(ROLLUPS_PATCH)) await recomputeRollups({ sponsorId: input.sponsorId });
       const result = await correlateSponsor({ sponsorId: input.sponsorId });
       status.last = result.found;
     } finally {
