@@ -21,10 +21,13 @@ export const ROLLUP_STATEMENTS: readonly string[] = splitStatements(
   readFileSync(new URL('./rollup.sql', import.meta.url), 'utf8'),
 );
 
-/** The tables the recomputation writes (their ORDER BY starts with sponsor_id). */
+/** The tables the recomputation writes, in its order (their ORDER BY starts with sponsor_id). */
 export const ROLLUP_TABLES = [
   'rollup_payouts_daily',
+  'rollup_donations_daily',
+  'rollup_sponsor_signups_daily',
   'rollup_funding_flows',
+  'rollup_funders',
   'rollup_spend_daily',
   'rollup_efficiency_daily',
 ] as const;
