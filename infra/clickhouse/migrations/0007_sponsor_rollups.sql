@@ -378,14 +378,15 @@ FROM rollup_efficiency_daily FINAL
 WHERE is_deleted = 0;
 
 -- The contradictions view of 0003, same columns and rows: it parses each record's detail once
--- (into a named tuple) instead of once per column, and after LIMIT 1 BY instead of before (50,000
--- records took seconds).
+-- (into a named tuple) instead of once per column, after LIMIT 1 BY instead of before, and apart
+-- from sponsor_ids, so a filter on sponsor_ids runs before the rest is parsed (50,000 records
+-- took seconds).
 CREATE OR REPLACE VIEW contradictions
 AS
 SELECT
     correlation_id,
     sponsor_id,
-    d.sponsor_ids AS sponsor_ids,
+    sponsor_ids,
     subject,
     d.relation AS relation,
     d.funder_entity_id AS funder_entity_id,
@@ -430,7 +431,8 @@ FROM
         sponsor_id,
         subject,
         detail,
-        JSONExtract(detail, 'Tuple(sponsor_ids Array(String), relation String, funder_entity_id String,
+        JSONExtract(detail, 'sponsor_ids', 'Array(String)') AS sponsor_ids,
+        JSONExtract(detail, 'Tuple(relation String, funder_entity_id String,
             a Tuple(platform String, ad_id String, sponsor_id String, stances Array(String), target_states Array(String),
                 spend_usd_low Nullable(String), spend_usd_high Nullable(String), spend_usd_point Nullable(String),
                 impressions_low Nullable(String), impressions_high Nullable(String), impressions_point Nullable(String),
