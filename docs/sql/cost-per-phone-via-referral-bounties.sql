@@ -1,9 +1,9 @@
 -- Question: What did each phone number cost when bought through referral bounties ($47 per
 --   referred signer)?
--- Method: the committee's referral_bounty payouts (payouts) against the phone numbers that the
---   referred signatures of its petitions brought in (signups where referred; phones_collected).
---   A referred signature brings two numbers for one bounty.
--- Views: payouts, signups
+-- Method: the committee's referral_bounty payouts (payouts_daily) against the phone numbers that
+--   the referred signatures of its petitions brought in (sponsor_signups_daily: referred_signups,
+--   phones_collected_referred). A referred signature brings two numbers for one bounty.
+-- Views: payouts_daily, sponsor_signups_daily
 -- param: committee=C00879510
 -- Run: npx influence sql --file docs/sql/cost-per-phone-via-referral-bounties.sql --param committee=C00879510
 -- On the bundled sample (expected.json, first_party_payouts.referral_bounty, signups, cost_per_phone_via_bounties):
@@ -12,15 +12,15 @@
 WITH
     bounties AS
     (
-        SELECT count() AS bounties, sum(amount_usd) AS bounty_usd
-        FROM payouts
-        WHERE sponsor_id = {committee:String} AND category = 'referral_bounty'
+        SELECT sum(payouts) AS bounties, sum(spend_usd) AS bounty_usd
+        FROM payouts_daily
+        WHERE sponsor_id = {committee:String} AND channel = 'referral_bounty'
     ),
     referred AS
     (
-        SELECT count() AS referred_signups, sum(phones_collected) AS phones_collected
-        FROM signups
-        WHERE sponsor_id = {committee:String} AND referred
+        SELECT sum(referred_signups) AS referred_signups, sum(phones_collected_referred) AS phones_collected
+        FROM sponsor_signups_daily
+        WHERE sponsor_id = {committee:String}
     )
 SELECT
     bounties,

@@ -1,8 +1,9 @@
 -- Question: What did the daily $1M lottery cost per petition signature, state by state?
--- Method: the committee's lottery_award payouts by state (payouts) against the signatures of its
---   petitions in that state (signups): all of them, and those from the first award's day on.
---   lottery_usd_per_signup divides by all signatures, as the sample's convention does.
--- Views: payouts, signups
+-- Method: the committee's lottery_award payouts by state (payouts_daily) against the signatures
+--   of its petitions in that state (sponsor_signups_daily): all of them, and those from the first
+--   award's day on. lottery_usd_per_signup divides by all signatures, as the sample's convention
+--   does.
+-- Views: payouts_daily, sponsor_signups_daily
 -- param: committee=C00879510
 -- Run: npx influence sql --file docs/sql/lottery-cost-per-signup-by-state.sql --param committee=C00879510
 -- On the bundled sample (expected.json, first_party_payouts.lottery_award, signups, lottery_cost_per_signup_by_state):
@@ -18,22 +19,21 @@
 WITH
     awards AS
     (
-        SELECT toString(state) AS state_code, count() AS awards, sum(amount_usd) AS lottery_usd
-        FROM payouts
-        WHERE sponsor_id = {committee:String} AND category = 'lottery_award'
+        SELECT toString(state) AS state_code, sum(payouts) AS awards, sum(spend_usd) AS lottery_usd
+        FROM payouts_daily
+        WHERE sponsor_id = {committee:String} AND channel = 'lottery_award'
         GROUP BY state_code
     ),
     signatures AS
     (
         SELECT
             toString(state) AS state_code,
-            count() AS signups,
-            countIf(signed_on >= (
-                SELECT min(paid_on) FROM payouts
-                WHERE sponsor_id = {committee:String} AND category = 'lottery_award'
+            sum(n) AS signups,
+            sumIf(n, day >= (
+                SELECT min(day) FROM payouts_daily
+                WHERE sponsor_id = {committee:String} AND channel = 'lottery_award'
             )) AS signups_during_lottery
-        FROM signups
-        WHERE sponsor_id = {committee:String}
+        FROM (SELECT state, day, signups AS n FROM sponsor_signups_daily WHERE sponsor_id = {committee:String})
         GROUP BY state_code
     )
 SELECT

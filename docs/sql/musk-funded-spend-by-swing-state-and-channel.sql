@@ -2,11 +2,12 @@
 --   by channel? (Default: Elon Musk, who gave America PAC 99.151% of its net receipts.)
 -- Method: spend_daily (payouts: the counted filing of each expenditure, first-party payments
 --   included) of the sponsors where the donor's share of net receipts in the cycle is at least
---   min_share; the row of that donor, so each spend cell counts once. spend_usd is the
+--   min_share (funders: the donor is found by its entity id, or a name it filed with a committee it
+--   funds with at least 1%); the row of that donor, so each spend cell counts once. spend_usd is the
 --   committees' whole spend ("Musk-funded": every dollar of a committee he mostly funds);
 --   attributed_spend_usd is his share of it. Rows per state and channel, a total per state
 --   (channel '(all channels)') and a grand total (state '(all states)'). Swing states only.
--- Views: spend_daily, funding_flows
+-- Views: spend_daily, funders
 -- param: donor=MUSK, ELON
 -- param: min_share=0.5
 -- Run: npx influence sql --file docs/sql/musk-funded-spend-by-swing-state-and-channel.sql --param 'donor=MUSK, ELON' --param min_share=0.5
@@ -39,11 +40,19 @@ FROM
     FROM spend_daily
     WHERE is_swing_state
         AND funder_share >= {min_share:Float64}
-        AND funder_entity_id IN
+        -- (sponsor, cycle, funder) is spend_daily's key prefix: only those cells are read.
+        AND (sponsor_id, cycle, funder_entity_id) IN
         (
-            SELECT donor_entity_id
-            FROM funding_flows
-            WHERE {donor:String} IN (donor_entity_id, donor_name) OR has(donor_names_filed, {donor:String})
+            SELECT sponsor_id, cycle, funder_entity_id
+            FROM funders
+            WHERE funder_share >= {min_share:Float64}
+                AND funder_entity_id IN
+                (
+                    SELECT funder_entity_id
+                    FROM funders
+                    WHERE funder_entity_id != '(other donors)'
+                        AND ({donor:String} IN (funder_entity_id, funder_name) OR has(funder_names_filed, {donor:String}))
+                )
         )
     GROUP BY GROUPING SETS ((state, channel), (state), ())
 )

@@ -21,6 +21,7 @@ import { createEnricher, loadReferenceData, type ReferenceData } from '../enrich
 import { createBatchSteps, createIngestActivities } from './activities/ingest.activities.ts';
 import { createCorrelationActivities } from './activities/correlate.activities.ts';
 import { createRebuildActivities } from './activities/rebuild.activities.ts';
+import { createRollupActivities } from './activities/rollup.activities.ts';
 import { syncReference } from './activities/reference.ts';
 import { correlationTaskQueue } from '../../workflows/task-queues.ts';
 
@@ -85,7 +86,7 @@ export interface WorkerDeps {
 export interface IngestWorker {
   /** Workflows and batch activities, on the main task queue. */
   worker: Worker;
-  /** Correlation activities, on correlationTaskQueue(taskQueue). */
+  /** Rollup and correlation activities, on correlationTaskQueue(taskQueue). */
   correlationWorker: Worker;
   /** Polls until `shutdown()`; then closes the connection. Rejects if the worker fails. */
   run(): Promise<void>;
@@ -132,11 +133,10 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     connection,
     namespace: deps.namespace,
     taskQueue: correlationTaskQueue(taskQueue),
-    activities: createCorrelationActivities({
-      clickhouse: deps.clickhouse,
-      producer: deps.producer,
-      log: deps.log,
-    }),
+    activities: {
+      ...createCorrelationActivities({ clickhouse: deps.clickhouse, producer: deps.producer, log: deps.log }),
+      ...createRollupActivities({ clickhouse: deps.clickhouse, log: deps.log }),
+    },
     maxConcurrentActivityTaskExecutions: deps.correlationConcurrency ?? 1,
   });
   const workers = [worker, correlationWorker];

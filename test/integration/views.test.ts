@@ -13,6 +13,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { loadMigrations, MIGRATIONS_DIR } from '../../infra/clickhouse/migrate.ts';
 import type { CampaignFigures } from '../../infra/sample/campaign/generate.ts';
 import { createClickHouse } from '../../services/shared/clickhouse.ts';
+import { recomputeSponsorRollups } from '../../services/worker/activities/rollup.activities.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { compareRows, expectedFor, loadCookbook, sameValue } from '../helpers/cookbook.ts';
 import { freshDatabase, stackEndpoints, uniqueSuffix } from '../helpers/stack.ts';
@@ -282,6 +283,14 @@ function contact(c: {
     occurred_at: c.at,
     ingested_at: INGESTED,
   };
+}
+
+/**
+ * What the sponsor workflow runs before it correlates: the sponsors' rollups behind
+ * efficiency_daily, spend_daily, funding_flows and the *_daily views of migration 0007.
+ */
+async function rollups(...sponsorIds: string[]): Promise<void> {
+  for (const s of sponsorIds) await recomputeSponsorRollups(client, s);
 }
 
 /** What the correlation activity runs for one kind and sponsor (services/worker/activities/correlate). */
@@ -571,6 +580,7 @@ describe('contradiction_candidates and contradictions', () => {
         on: '2024-11-07',
       }),
     ]);
+    await rollups(S, U, T);
 
     const candidates = (who: string) =>
       select<{
@@ -702,6 +712,7 @@ describe('funding_flows and spend_daily', () => {
         paid_on: '2024-10-02',
       }),
     ]);
+    await rollups(X, Y);
 
     const flows = await select<Record<string, unknown>>(
       `SELECT donor_entity_id, donor_receipts, donor_refunds, toString(donor_net_usd) AS net, toString(committee_net_usd) AS committee_net,
@@ -878,6 +889,7 @@ describe('efficiency_daily, ad_efficiency and funnel_candidates', () => {
         impressions: ['100000', '200000', '150000'],
       }),
     ]);
+    await rollups(E);
 
     const rows = await select<Record<string, unknown>>(
       `SELECT toString(day) AS day, toString(spend_usd_total) AS spend, toString(petition_spend_usd) AS petition,
@@ -1114,10 +1126,228 @@ describe('rollups', () => {
     expect(counted?.n).toBe('4');
 
     // Re-running the analyst migrations (as after a half-applied run) backfills again, harmlessly.
-    const mine = new Set(['analyst_views', 'rollups', 'correlation_candidates']);
+    const mine = new Set(['analyst_views', 'rollups', 'correlation_candidates', 'sponsor_rollups']);
     for (const m of loadMigrations().filter((x) => mine.has(x.name)))
       for (const statement of m.statements) await client.command({ query: statement });
     expect(await read()).toEqual(after);
+  });
+});
+
+describe('sponsor rollups (0007)', () => {
+  /** The 0003 definition of a view that 0007 now backs with a rollup, as `base_<view>`. */
+  async function createBaseView(view: string): Promise<void> {
+    const sql = readFileSync(path.join(MIGRATIONS_DIR, '0003_analyst_views.sql'), 'utf8');
+    const m = new RegExp(`CREATE OR REPLACE VIEW ${view}\\n[\\s\\S]*?;\\n`).exec(sql);
+    if (!m) throw new Error(`0003 defines no view ${view}`);
+    const body = m[0]
+      .split('\n')
+      .filter((l) => !l.trimStart().startsWith('--'))
+      .join('\n')
+      .replace(`VIEW ${view}`, `VIEW base_${view}`)
+      .replace(/FROM funding_flows\b/g, 'FROM base_funding_flows')
+      .replace(/;\n$/, '');
+    await client.command({ query: body });
+  }
+
+  /** What each rollup-backed view must equal: the 0003 view, or the base view it sums. */
+  const BASES: Record<string, string> = {
+    funding_flows: 'base_funding_flows',
+    spend_daily: 'base_spend_daily',
+    efficiency_daily: 'base_efficiency_daily',
+    payouts_daily: `(SELECT sponsor_id, committee_id, cycle, paid_on AS day, state, is_swing_state, category AS channel,
+        source_kind, count() AS payouts, sum(filings) AS filed_lines, countIf(filings > 1) AS restated_payouts,
+        sum(amount_usd) AS spend_usd, arraySort(groupArray(toString(event_id))) AS payout_event_ids
+      FROM payouts GROUP BY sponsor_id, committee_id, cycle, day, state, is_swing_state, channel, source_kind)`,
+    donations_daily: `(SELECT sponsor_id, committee_id, cycle, contributed_on AS day, memo, counted, is_refund,
+        count() AS lines, sum(amount_usd) AS amount_usd, sum(counted_amount_usd) AS counted_amount_usd
+      FROM donations GROUP BY sponsor_id, committee_id, cycle, day, memo, counted, is_refund)`,
+    sponsor_signups_daily: `(SELECT sponsor_id, petition_id, state, signed_on AS day, channel, count() AS signups,
+        countIf(referred) AS referred_signups, sum(phones) AS phones_collected,
+        sumIf(phones, referred) AS phones_collected_referred
+      FROM (SELECT *, phones_collected AS phones FROM signups) GROUP BY sponsor_id, petition_id, state, day, channel)`,
+  };
+
+  /** Rows of the view and of its base that the other lacks (EXCEPT ALL both ways), and its rows. */
+  async function against(
+    view: string,
+    sponsors: string[],
+  ): Promise<{ missing: number; extra: number; rows: number }> {
+    const one = (a: string, b: string) =>
+      `(SELECT count() FROM (SELECT * FROM ${a} WHERE sponsor_id IN {s:Array(String)}
+         EXCEPT ALL SELECT * FROM ${b} WHERE sponsor_id IN {s:Array(String)}))`;
+    const base = BASES[view] ?? '';
+    const [r] = await select<{ missing: string; extra: string; rows: string }>(
+      `SELECT ${one(base, view)} AS missing, ${one(view, base)} AS extra,
+              (SELECT count() FROM ${view} WHERE sponsor_id IN {s:Array(String)}) AS rows`,
+      { s: sponsors },
+    );
+    return { missing: Number(r?.missing), extra: Number(r?.extra), rows: Number(r?.rows) };
+  }
+
+  /** Every visible rollup row of the sponsors, as sorted JSON lines. */
+  async function state(sponsors: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const view of [...Object.keys(BASES), 'funders']) {
+      const rows = await select<object>(`SELECT * FROM ${view} WHERE sponsor_id IN {s:Array(String)}`, {
+        s: sponsors,
+      });
+      out.push(...rows.map((r) => `${view} ${JSON.stringify(r)}`));
+    }
+    return out.sort();
+  }
+
+  it('equal the views they replace, and recomputing or replaying changes nothing', async () => {
+    for (const v of ['funding_flows', 'spend_daily', 'efficiency_daily']) await createBaseView(v);
+    const A = sponsor('roll-a');
+    const B = sponsor('roll-b');
+    const sponsors = [A, B];
+    const filings = [
+      payout({
+        label: `${A}:p1`,
+        committee: A,
+        transaction: 'P1',
+        amount: '100.00',
+        category: 'canvassing',
+        paid_on: '2024-10-01',
+      }),
+      // P1 restated on the F3X: one payment, two filed lines, the restatement's amount counts.
+      payout({
+        label: `${A}:p1r`,
+        committee: A,
+        transaction: 'P1',
+        amount: '120.00',
+        category: 'canvassing',
+        paid_on: '2024-10-01',
+        rank: 2,
+      }),
+      payout({
+        label: `${A}:p2`,
+        committee: A,
+        transaction: 'P2',
+        amount: '47.00',
+        category: 'referral_bounty',
+        paid_on: '2024-10-02',
+        state: 'GA',
+      }),
+      payout({
+        label: `${A}:p3`,
+        committee: A,
+        transaction: 'P3',
+        amount: '1000.00',
+        category: 'lottery_award',
+        paid_on: '2024-10-02',
+        state: null,
+      }),
+      payout({
+        label: `${B}:p1`,
+        committee: B,
+        transaction: 'P1',
+        amount: '75.00',
+        category: 'mail',
+        paid_on: '2024-10-03',
+      }),
+    ];
+    const gifts = [
+      donation({ label: `${A}:d1`, committee: A, donor: `big-${A}`, amount: '900.00' }),
+      donation({ label: `${A}:d2`, committee: A, donor: `big-${A}`, amount: '-40.00', on: '2024-09-01' }),
+      donation({ label: `${A}:d3`, committee: A, donor: `memo-${A}`, amount: '500.00', memo: true }),
+      donation({ label: `${A}:d4`, committee: A, donor: `tiny-${A}`, amount: '5.00' }),
+    ];
+    const signatures = [
+      signup({ label: `${A}:s1`, sponsor: A, at: '2024-10-01 10:00:00.000', referred: true, phones: 2 }),
+      signup({ label: `${A}:s2`, sponsor: A, at: '2024-10-01 11:00:00.000', phones: 1, state: 'GA' }),
+    ];
+    const attempts = [
+      contact({ label: `${A}:c1`, sponsor: A, at: '2024-10-01 12:00:00.000', contacted: true }),
+      contact({ label: `${A}:c2`, sponsor: A, at: '2024-10-02 12:00:00.000', contacted: false }),
+    ];
+    const ads = [
+      snapshot({
+        label: `${A}:ad1:old`,
+        ad: eid(`${A}:ad1`),
+        sponsor: A,
+        at: '2024-10-05 00:00:00.000',
+        states: ['PA'],
+        start: '2024-10-01 00:00:00.000',
+        end: null,
+        spend: ['100.00', '199.00', '150.00'],
+      }),
+      snapshot({
+        label: `${A}:ad1:new`,
+        ad: eid(`${A}:ad1`),
+        sponsor: A,
+        at: '2024-10-06 00:00:00.000',
+        states: ['PA'],
+        start: '2024-10-01 00:00:00.000',
+        end: '2024-10-03 00:00:00.000',
+        spend: ['200.00', '299.00', '250.00'],
+      }),
+    ];
+    await insert('payout_filings', filings);
+    await insert('donation_events', gifts);
+    await insert('signup_events', signatures);
+    await insert('contact_events', attempts);
+    await insert('ad_snapshots', ads);
+    await rollups(...sponsors);
+
+    for (const view of Object.keys(BASES)) {
+      const r = await against(view, sponsors);
+      expect(r, view).toMatchObject({ missing: 0, extra: 0 });
+      expect(r.rows, view).toBeGreaterThan(0);
+    }
+    const first = await state(sponsors);
+    expect(first.some((l) => l.startsWith('funders '))).toBe(true);
+
+    // Recomputing again writes every row again under a new version: nothing visible changes.
+    await rollups(...sponsors);
+    expect(await state(sponsors)).toEqual(first);
+
+    // A replay inserts the same events again, in other batches: the rollups stay the same.
+    await insert('payout_filings', [...filings].reverse().slice(0, 3));
+    await insert('payout_filings', [...filings].reverse().slice(3));
+    await insert('donation_events', gifts);
+    await insert('signup_events', [...signatures, ...signatures]);
+    await insert('contact_events', attempts);
+    await insert('ad_snapshots', [...ads].reverse());
+    await rollups(...sponsors);
+    expect(await state(sponsors)).toEqual(first);
+    // ... and merging the rollups' parts (what the engine does in the background) keeps them so.
+    for (const t of [
+      'rollup_payouts_daily',
+      'rollup_spend_daily',
+      'rollup_efficiency_daily',
+      'rollup_funding_flows',
+    ])
+      await client.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
+    expect(await state(sponsors)).toEqual(first);
+
+    // A restatement moves P2 to NC: its GA cells vanish from every rollup (tombstones), and the
+    // rollups still equal the views they replace.
+    await insert('payout_filings', [
+      payout({
+        label: `${A}:p2r`,
+        committee: A,
+        transaction: 'P2',
+        amount: '47.00',
+        category: 'referral_bounty',
+        paid_on: '2024-10-04',
+        state: 'NC',
+        rank: 2,
+      }),
+    ]);
+    await rollups(A);
+    for (const view of Object.keys(BASES))
+      expect(await against(view, sponsors), view).toMatchObject({ missing: 0, extra: 0 });
+    const ga = await select<{ n: string }>(
+      `SELECT count() AS n FROM payouts_daily WHERE sponsor_id = {a:String} AND state = 'GA'`,
+      { a: A },
+    );
+    expect(ga).toEqual([{ n: '0' }]);
+    const moved = await state(sponsors);
+    expect(moved).not.toEqual(first);
+    // Recomputing twice from here gives the same state again.
+    await rollups(A, A);
+    expect(await state(sponsors)).toEqual(moved);
   });
 });
 
@@ -1324,6 +1554,7 @@ describe('the cookbook', () => {
       }),
       signup({ label: `${P}:s3`, sponsor: P, at: '2024-10-02 11:00:00.000', phones: 1, state: 'GA' }),
     ]);
+    await rollups(P);
     const q = cookbook.find((x) => x.name === 'cost-per-phone-via-referral-bounties');
     if (!q) throw new Error('cost-per-phone-via-referral-bounties.sql is missing');
     const rs = await analyst.query({

@@ -68,3 +68,13 @@ export interface CorrelationActivities {
    */
   correlateSponsor(input: { sponsorId: string }): Promise<CorrelateSponsorResult>;
 }
+
+export interface RollupActivities {
+  /**
+   * Recomputes the sponsor's rows of the rollups behind efficiency_daily, spend_daily,
+   * funding_flows and payouts_daily (migration 0007) from the deduplicated base views.
+   * Idempotent: the same base rows give the same visible rollup rows. Throws a retriable
+   * failure when ClickHouse is unavailable.
+   */
+  recomputeRollups(input: { sponsorId: string }): Promise<{ version: string }>;
+}

@@ -1,13 +1,16 @@
 /**
  * sponsorCorrelation: the entity workflow of one sponsor (`sponsor:<id>`), started or signalled
- * with signal-with-start by every batch that touches the sponsor. Signals only mark the sponsor
- * dirty; a recomputation starts a moment after the first signal and covers every signal that
- * arrived before it started, so a burst of batches costs one or two recomputations, not one each. Before the history grows long it continues
- * as new, carrying a pending signal over, so no signal is lost.
+ * with signal-with-start by every batch that touches the sponsor. Each recomputation refreshes the
+ * sponsor's rollups (the tables behind efficiency_daily, spend_daily, funding_flows, …), then its
+ * correlations. Signals only mark the sponsor dirty; a recomputation starts a moment after the
+ * first signal and covers every signal that arrived before it started, so a burst of batches
+ * costs one or two recomputations, not one each. Before the history grows long it continues as
+ * new, carrying a pending signal over, so no signal is lost.
  */
 import {
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -19,14 +22,18 @@ import {
   statusQuery,
   touchedSignal,
   type CorrelationActivities,
+  type RollupActivities,
   type SponsorCorrelationInput,
   type SponsorStatus,
 } from './contracts.ts';
 import { correlationTaskQueue } from '../task-queues.ts';
 
-/** The correlation activity, on its own task queue beside the workflow's (workflows/task-queues.ts). */
-function correlationActivities() {
-  return proxyActivities<CorrelationActivities>({
+/**
+ * The rollup and correlation activities, on their own task queue beside the workflow's
+ * (workflows/task-queues.ts).
+ */
+function recomputationActivities() {
+  return proxyActivities<CorrelationActivities & RollupActivities>({
     taskQueue: correlationTaskQueue(workflowInfo().taskQueue),
     // Queued time counts towards scheduleToClose only: a recomputation waiting for its turn
     // behind other sponsors does not time out.
@@ -34,6 +41,9 @@ function correlationActivities() {
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   });
 }
+
+/** The patch that added the rollup recomputation before each correlation (histories before it replay without). */
+export const ROLLUPS_PATCH = 'rollups-v1';
 
 /** How long a signal waits for others before the recomputation starts. */
 export const COALESCE_MS = 1_000;
@@ -61,7 +71,7 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
   });
   setHandler(statusQuery, () => ({ ...status, last: { ...status.last } }));
   upsertSearchAttributes([{ key: SPONSOR, value: input.sponsorId }]);
-  const { correlateSponsor } = correlationActivities();
+  const { correlateSponsor, recomputeRollups } = recomputationActivities();
   let lastStartedAt: number | undefined;
 
   const historyIsLong = (): boolean => {
@@ -83,6 +93,9 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     status.computing = true;
     upsertSearchAttributes([{ key: BATCH_STATE, value: 'computing' }]);
     try {
+      // The rollups first: the correlations read efficiency_daily and funding_flows, which the
+      // rollups now back, so both see the same rows.
+      if (patched(ROLLUPS_PATCH)) await recomputeRollups({ sponsorId: input.sponsorId });
       const result = await correlateSponsor({ sponsorId: input.sponsorId });
       status.last = result.found;
     } finally {
