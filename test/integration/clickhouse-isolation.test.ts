@@ -137,3 +137,30 @@ describe('\\xHH in a String parameter is a byte', () => {
     expect(r.text).toBe('C3A9\n');
   });
 });
+
+describe('inserts run on lanes of their own', () => {
+  it('an insert finishes while every writer lane is busy with a long query', async () => {
+    const c = await fresh();
+    const client = createClient({ url: c.url, log: { level: 127 } });
+    try {
+      await client.command({ query: 'CREATE TABLE lanes_t (n UInt32) ENGINE = MergeTree ORDER BY n' });
+      const finished: string[] = [];
+      // Two slow queries: one on each of the gateway's two writer lanes (its default).
+      const slow = [1, 2].map((i) =>
+        client
+          .query({ query: 'SELECT sum(sleepEachRow(1)) FROM numbers(2)', format: 'JSONEachRow' })
+          .then((rs) => rs.json())
+          .then(() => finished.push(`query ${i}`)),
+      );
+      await client.insert({ table: 'lanes_t', values: [{ n: 1 }], format: 'JSONEachRow' });
+      finished.push('insert');
+      await Promise.all(slow);
+      expect(finished[0]).toBe('insert');
+      const rs = await client.query({ query: 'SELECT count() AS n FROM lanes_t', format: 'JSONEachRow' });
+      expect(await rs.json()).toEqual([{ n: '1' }]);
+    } finally {
+      await client.command({ query: 'DROP TABLE IF EXISTS lanes_t' });
+      await client.close();
+    }
+  });
+});
