@@ -3,12 +3,12 @@ import { areaOf, summarizeProfileData, type CpuProfile } from './cpu-profile.ts'
 
 describe('areaOf', () => {
   it('names a package, a scoped package, a folder of the repository, Node and native code', () => {
-    expect(areaOf('file:///work/main/node_modules/zod/v4/core/schemas.js')).toBe('zod');
-    expect(areaOf('file:///work/main/node_modules/@temporalio/worker/lib/worker.js')).toBe(
+    expect(areaOf('file:///srv/influence-ledger/node_modules/zod/v4/core/schemas.js')).toBe('zod');
+    expect(areaOf('file:///srv/influence-ledger/node_modules/@temporalio/worker/lib/worker.js')).toBe(
       '@temporalio/worker',
     );
-    expect(areaOf('file:///work/main/services/enrich/rows/ad.ts')).toBe('services/enrich');
-    expect(areaOf('file:///work/main/schemas/envelope.ts')).toBe('schemas');
+    expect(areaOf('file:///srv/influence-ledger/services/enrich/rows/ad.ts')).toBe('services/enrich');
+    expect(areaOf('file:///srv/influence-ledger/schemas/envelope.ts')).toBe('schemas');
     expect(areaOf('node:internal/timers')).toBe('(node)');
     expect(areaOf('')).toBe('(native, gc, program)');
   });
