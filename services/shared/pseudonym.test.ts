@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createPseudonymizer, normaliseIdentifier, parseHmacKey } from './pseudonym.ts';
 import { stripTokens } from './urls.ts';
@@ -13,6 +14,14 @@ describe('pseudonyms', () => {
     expect(a).not.toContain('jane');
     expect(createPseudonymizer(Buffer.alloc(32, 8))('email', 'jane.doe@example.com')).not.toBe(a);
     expect(p('name', 'jane.doe@example.com')).not.toBe(a);
+  });
+  it('are the HMAC-SHA256 of kind and normal form under the key', () => {
+    const p = createPseudonymizer(key);
+    const reference = (message: string): string =>
+      `hmac-sha256:${createHmac('sha256', key).update(message).digest('hex')}`;
+    expect(p('email', ' Jane.Doe@Example.com')).toBe(reference('email\u0000jane.doe@example.com'));
+    expect(p('phone', '+1 (555) 010-0199')).toBe(reference('phone\u00005550100199'));
+    expect(p('name', 'Ｊａｎｅ  Doe')).toBe(reference('name\u0000jane doe'));
   });
   it('meet across phone spellings', () => {
     expect(normaliseIdentifier('phone', '+1 (555) 010-0199')).toBe(
