@@ -115,7 +115,7 @@ export function parseItcontLine(fields: readonly string[]): ParseOutcome {
     if (payload[k] === undefined) delete payload[k];
   const parsed = DonationPayloadV1.safeParse(payload);
   if (!parsed.success) return outcome.reject('schema_invalid', describeIssues(parsed.error.issues));
-  return outcome.event(subId, `${date}T00:00:00Z`, parsed.data);
+  return outcome.parsedEvent(subId, `${date}T00:00:00Z`, parsed.data, DonationPayloadV1);
 }
 
 export const fecItcontSource: ImportSource<ItcontLine> = {
