@@ -7,8 +7,33 @@
 const SECRET_PARAMS =
   /^(access_token|accesstoken|token|api_key|apikey|key|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|client_secret|password|auth|oauth_token|session)$/i;
 
+/** Query text the URL parser keeps as written (no escapes, spaces or controls to rewrite). */
+const PLAIN_QUERY = /^[A-Za-z0-9\-._~!$&'()*+,;=:/?]*$/;
+
+/**
+ * True when `url` certainly comes back unchanged from {@link stripTokens}: no `@` (so no user
+ * info), and no query, or a plain one whose parameter names are not credentials. Parsing a URL
+ * costs more than the rest of an ad row; most links qualify.
+ */
+function plainlyClean(url: string): boolean {
+  if (url.includes('@')) return false;
+  const q = url.indexOf('?');
+  if (q < 0) return true;
+  const h = url.indexOf('#');
+  if (h >= 0 && h < q) return true;
+  const query = url.slice(q + 1, h < 0 ? undefined : h);
+  if (!PLAIN_QUERY.test(query)) return false;
+  for (const part of query.split('&')) {
+    const eq = part.indexOf('=');
+    const name = (eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' ');
+    if (SECRET_PARAMS.test(name)) return false;
+  }
+  return true;
+}
+
 /** The URL without credential parameters or user info; text that is not a URL comes back unchanged. */
 export function stripTokens(url: string): string {
+  if (plainlyClean(url)) return url;
   let u: URL;
   try {
     u = new URL(url);
