@@ -33,6 +33,11 @@ export function emptyCreative(): AdCreative {
 /** `"Alabama,Arkansas"` → `["Alabama", "Arkansas"]`: trimmed, empty parts and repeats dropped. */
 export function splitList(text: string | undefined, separator: string | RegExp = ','): string[] {
   if (!text) return [];
+  if (typeof separator === 'string' && !text.includes(separator)) {
+    // One item or none, the common case of a targeting column: no split, no set.
+    const t = text.trim();
+    return t.length > 0 ? [t] : [];
+  }
   return [
     ...new Set(
       text
@@ -48,6 +53,14 @@ export function splitList(text: string | undefined, separator: string | RegExp =
  * as an instant at 00:00Z; undefined when there is none or it is not a real date.
  */
 export function snapshotFromFileName(file: string): string | undefined {
+  // Asked once per row of the same file: remember the last answer.
+  if (lastSnapshot?.file !== file) lastSnapshot = { file, at: snapshotOfName(file) };
+  return lastSnapshot.at;
+}
+
+let lastSnapshot: { file: string; at: string | undefined } | undefined;
+
+function snapshotOfName(file: string): string | undefined {
   const m = /(?:^|[_\-. ])(\d{4}-\d{2}-\d{2})(?=[_\-. ]|$)/.exec(file);
   if (!m) return undefined;
   const iso = `${m[1]}T00:00:00Z`;

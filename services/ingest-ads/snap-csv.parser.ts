@@ -37,9 +37,26 @@ export function snapDate(text: string): string | null | undefined {
   if (t === '') return null;
   const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})Z$/.exec(t);
   if (!m) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
-  return Number.isFinite(Date.parse(iso)) && new Date(iso).toISOString().slice(0, 19) === iso.slice(0, 19)
-    ? iso
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  // A real date and time: setting the fields and reading them back gives the same fields (no
+  // February 30th, no hour 24). setUTCFullYear, not Date.UTC, which reads years below 100 as 19xx.
+  const at = new Date(0);
+  at.setUTCFullYear(y, mo - 1, d);
+  at.setUTCHours(h, mi, sec);
+  return at.getUTCFullYear() === y &&
+    at.getUTCMonth() === mo - 1 &&
+    at.getUTCDate() === d &&
+    at.getUTCHours() === h &&
+    at.getUTCMinutes() === mi &&
+    at.getUTCSeconds() === sec
+    ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`
     : undefined;
 }
 

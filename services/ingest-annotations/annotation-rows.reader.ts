@@ -14,7 +14,7 @@
  * silently: the reader dead-letters the later one, naming the line that was kept. Identical rows
  * are left to the importer, which counts them as duplicates.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   InputUnreadableError,
   openInput,
@@ -164,7 +164,7 @@ export async function openAnnotations(name: string): Promise<OpenInput> {
 }
 
 function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('base64');
+  return hash('sha256', JSON.stringify(value), 'base64');
 }
 
 /**
