@@ -38,14 +38,16 @@ export function splitList(text: string | undefined, separator: string | RegExp =
     const t = text.trim();
     return t.length > 0 ? [t] : [];
   }
-  return [
-    ...new Set(
-      text
-        .split(separator)
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    ),
-  ];
+  // One pass, no intermediate arrays (postal code lists run to thousands of items).
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const part of text.split(separator)) {
+    const s = part.trim();
+    if (s.length === 0 || seen.has(s)) continue;
+    seen.add(s);
+    out.push(s);
+  }
+  return out;
 }
 
 /**

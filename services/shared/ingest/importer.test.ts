@@ -149,4 +149,27 @@ describe('publishing limits', () => {
       runImport({ source: toy, inputs: [input], sink: failing, pseudonymize, log: silentLogger }),
     ).rejects.toThrow(/publishing failed: broker down/);
   });
+
+  it('remembers the last rememberIds event ids of a run, forgetting the oldest first', async () => {
+    // a b c a c d b: with room for two ids, the second a (forgotten by then) is published again,
+    // the second c is a duplicate, and b is forgotten again by the time it returns.
+    const input = file(
+      'recent.txt',
+      ['a', 'b', 'c', 'a', 'c', 'd', 'b'].map((id) => `${id}|C00879510|1.00`).join('\n'),
+    );
+    const sink = new MemorySink();
+    const summary = await runImport({
+      source: toy,
+      inputs: [input],
+      sink,
+      pseudonymize,
+      log: silentLogger,
+      rememberIds: 2,
+    });
+    expect(summary.read).toBe(7);
+    expect(summary.duplicates).toBe(1);
+    expect(
+      sink.events.map((e) => (JSON.parse(e.value) as { source_record_id: string }).source_record_id),
+    ).toEqual(['a', 'b', 'c', 'a', 'd', 'b']);
+  });
 });

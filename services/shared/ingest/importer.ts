@@ -76,19 +76,25 @@ export interface ImportOptions {
  */
 class RecentIds {
   private readonly ids = new Set<string>();
-  private readonly ring: (string | undefined)[];
+  // Grows to `limit` before it turns round: allocating the whole ring up front (2M slots by
+  // default) cost more than importing a small file.
+  private readonly ring: string[] = [];
+  private readonly limit: number;
   private next = 0;
   constructor(limit: number) {
-    this.ring = new Array<string | undefined>(Math.max(1, limit));
+    this.limit = Math.max(1, limit);
   }
   has(id: string): boolean {
     return this.ids.has(id);
   }
   add(id: string): void {
-    const old = this.ring[this.next];
-    if (old !== undefined) this.ids.delete(old);
-    this.ring[this.next] = id;
-    this.next = (this.next + 1) % this.ring.length;
+    if (this.ring.length < this.limit) {
+      this.ring.push(id);
+    } else {
+      this.ids.delete(this.ring[this.next] as string);
+      this.ring[this.next] = id;
+      this.next = (this.next + 1) % this.limit;
+    }
     this.ids.add(id);
   }
 }
