@@ -33,6 +33,15 @@ function ingestedText(at: Date): { iso: string; ok: boolean } {
   return lastIngested;
 }
 
+/** The last `occurred_at` checked and its verdict: rows in a row often share one (a file's snapshot). */
+let lastOccurred: { value: unknown; ok: boolean } = { value: undefined, ok: false };
+
+function isInstant(value: unknown): boolean {
+  if (lastOccurred.value !== value || value === undefined)
+    lastOccurred = { value, ok: Instant.safeParse(value).success };
+  return lastOccurred.ok;
+}
+
 /** The last `source` seen and whether it passes the envelope's `source` (1 to 128 characters). */
 let lastSource: { source: string; json: string } | undefined;
 
@@ -76,7 +85,7 @@ export function completeEvent(
     typeof rid === 'string' &&
     rid.length >= 1 &&
     rid.length <= 512 &&
-    Instant.safeParse(record.occurred_at).success
+    isInstant(record.occurred_at)
   ) {
     let payload: unknown;
     let ok = true;

@@ -224,7 +224,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               s.duplicates++;
             } else {
               const value = done.value;
-              if (Buffer.byteLength(value) > MAX_EVENT_BYTES) {
+              // UTF-8 takes at most 3 bytes per UTF-16 unit: only long values need counting.
+              if (value.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(value) > MAX_EVENT_BYTES) {
                 letter(
                   item.position,
                   item.raw,
