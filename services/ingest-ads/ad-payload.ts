@@ -43,9 +43,10 @@ export function splitList(text: string | undefined, separator: string | RegExp =
   const seen = new Set<string>();
   for (const part of text.split(separator)) {
     const s = part.trim();
-    if (s.length === 0 || seen.has(s)) continue;
+    if (s.length === 0) continue;
+    const size = seen.size;
     seen.add(s);
-    out.push(s);
+    if (seen.size !== size) out.push(s);
   }
   return out;
 }

@@ -37,25 +37,19 @@ export function snapDate(text: string): string | null | undefined {
   if (t === '') return null;
   const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})Z$/.exec(t);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
+  const [y, mo, d, h, mi, sec] = [
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
   ];
-  // A real date and time: setting the fields and reading them back gives the same fields (no
-  // February 30th, no hour 24). setUTCFullYear, not Date.UTC, which reads years below 100 as 19xx.
-  const at = new Date(0);
-  at.setUTCFullYear(y, mo - 1, d);
-  at.setUTCHours(h, mi, sec);
-  return at.getUTCFullYear() === y &&
-    at.getUTCMonth() === mo - 1 &&
-    at.getUTCDate() === d &&
-    at.getUTCHours() === h &&
-    at.getUTCMinutes() === mi &&
-    at.getUTCSeconds() === sec
+  // A real date and time of the (proleptic Gregorian) calendar, as Date would round-trip it:
+  // no February 30th, no hour 24, no second 60.
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && sec <= 59
     ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`
     : undefined;
 }
