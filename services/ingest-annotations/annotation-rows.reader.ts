@@ -14,6 +14,7 @@
  * silently: the reader dead-letters the later one, naming the line that was kept. Identical rows
  * are left to the importer, which counts them as duplicates.
  */
+import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
 import {
   InputUnreadableError,
@@ -204,7 +205,8 @@ export async function* readAnnotationRows(input: OpenInput): AsyncGenerator<Read
       yield fault('parse_error', `columns cannot be bound: ${binding.detail}`);
       continue;
     }
-    if (utf8Text(raw) === undefined) {
+    // Validation only (the record's text is already decoded): no second decode into a string.
+    if (!isUtf8(raw)) {
       yield fault('encoding_error', 'the record is not valid UTF-8');
       continue;
     }
