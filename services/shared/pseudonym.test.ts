@@ -101,10 +101,44 @@ describe('stripTokens', () => {
       '?token=1',
       '&auth=',
       '#x?token=2',
+      '{{campaign.id}}',
+      '|',
+      '[',
+      ']',
+      '^',
+      '`',
+      '<',
+      '>',
+      '%',
+      '%2',
+      'sig%6eature',
+      'k%65y+',
+      '\u007f',
+      'ü',
     );
-    const url = fc
+    const loose = fc
       .array(fc.oneof(piece, fc.string({ maxLength: 3 })), { maxLength: 10 })
       .map((a) => a.join(''));
+    // Shaped like links: a query of parameters whose names are credentials, spelled in any way.
+    const name = fc.oneof(
+      fc.constantFrom('id', 'utm_source', 'token', 'Access_Token', 'sig', 'key', 'x-amz-signature', 'a'),
+      fc.constantFrom('sig%6eature', 'k%65y', 'api%5Fkey', '%74oken', 'to+ken', 'key+', '%zz', '%', 'tok%'),
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('{{campaign.id}}', 'a b', 'é', '\t', 'token ', '<x>', '"q"', "'s'"),
+    );
+    const param = fc
+      .tuple(name, fc.option(fc.constantFrom('1', '', '{{ad.id}}', 'a=b', '%41')))
+      .map(([n, v]) => (v === null ? n : `${n}=${v}`));
+    const shaped = fc
+      .tuple(
+        fc.constantFrom('https://', 'http://', 'mailto:', 'snapchat://', ''),
+        fc.constantFrom('x.test', 'u:p@x.test', 'x.test:8080', ''),
+        fc.constantFrom('', '/', '/a/b', '/a?'),
+        fc.array(param, { maxLength: 4 }),
+        fc.constantFrom('', '#top', '#x?token=1'),
+      )
+      .map(([scheme, host, p, params, hash]) => `${scheme}${host}${p}?${params.join('&')}${hash}`);
+    const url = fc.oneof(loose, shaped);
     fc.assert(
       fc.property(url, (u) => {
         expect(stripTokens(u)).toBe(stripTokensByUrl(u));

@@ -7,8 +7,12 @@
 const SECRET_PARAMS =
   /^(access_token|accesstoken|token|api_key|apikey|key|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|client_secret|password|auth|oauth_token|session)$/i;
 
-/** Query text the URL parser keeps as written (no escapes, spaces or controls to rewrite). */
-const PLAIN_QUERY = /^[A-Za-z0-9\-._~!$&'()*+,;=:/?]*$/;
+/**
+ * Query text the URL parser keeps as written: printable ASCII without the characters it
+ * percent-encodes in a query (`"`, `<`, `>`; `'` is encoded too but decodes to itself), so the
+ * parameter names read here are those `new URL(…).search` would give.
+ */
+const PLAIN_QUERY = /^[\x21\x24-\x3b\x3d\x3f-\x7e]*$/;
 
 /**
  * True when `url` certainly comes back unchanged from {@link stripTokens}: no `@` (so no user
@@ -25,8 +29,16 @@ function plainlyClean(url: string): boolean {
   if (!PLAIN_QUERY.test(query)) return false;
   for (const part of query.split('&')) {
     const eq = part.indexOf('=');
-    const name = (eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' ');
-    if (SECRET_PARAMS.test(name)) return false;
+    const name = eq < 0 ? part : part.slice(0, eq);
+    let decoded = name;
+    if (name.includes('%') || name.includes('+')) {
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        /* judged as written, as stripTokens does */
+      }
+    }
+    if (SECRET_PARAMS.test(decoded)) return false;
   }
   return true;
 }
