@@ -24,7 +24,7 @@ import {
   type OpenInput,
 } from '../shared/ingest/readers.ts';
 import type { ReadResult } from '../shared/ingest/source.ts';
-import { annotationOf, annotationRecordId } from './annotations.parser.ts';
+import { annotationRecordId, codeForParser } from './annotations.parser.ts';
 
 /** Columns without which a row is not an annotation. */
 export const REQUIRED_COLUMNS = ['platform', 'ad_id', 'subject', 'stance', 'coder', 'coded_on'] as const;
@@ -219,7 +219,7 @@ export async function* readAnnotationRows(input: OpenInput): AsyncGenerator<Read
     }
     const cells: AnnotationCells = {};
     for (const [column, i] of binding.index) cells[column] = fields[i] ?? '';
-    const coded = annotationOf(cells);
+    const coded = codeForParser(cells);
     if (coded.ok) {
       const id = annotationRecordId(coded.payload);
       const mine = fingerprint(coded.payload);
