@@ -172,4 +172,18 @@ describe('publishing limits', () => {
       sink.events.map((e) => (JSON.parse(e.value) as { source_record_id: string }).source_record_id),
     ).toEqual(['a', 'b', 'c', 'a', 'd', 'b']);
   });
+
+  it("keeps a dead letter's bytes apart from the chunk they were read in", async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `${i}|C00879510|1.00`);
+    lines.splice(2500, 0, '# not a record');
+    const input = file('chunky.txt', lines.join('\n'));
+    const sink = new MemorySink();
+    await runImport({ source: toy, inputs: [input], sink, pseudonymize, log: silentLogger });
+    expect(sink.letters).toHaveLength(1);
+    const raw = sink.letters[0]?.raw ?? Buffer.alloc(0);
+    expect(raw.toString()).toBe('# not a record');
+    // The reader reads chunks of up to 256 KiB (here the whole ~100 KB file); the letter holds at
+    // most a slab of the Buffer pool.
+    expect(raw.buffer.byteLength).toBeLessThanOrEqual(Buffer.poolSize);
+  });
 });

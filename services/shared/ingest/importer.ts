@@ -110,6 +110,14 @@ export class SinkError extends Error {
   }
 }
 
+/**
+ * `raw` as a buffer of its own: readers hand out views of the chunks they read (256 KiB), and a
+ * dead letter kept until the next flush (or by a dry run's MemorySink) must not pin a chunk.
+ */
+function ownBytes(raw: Buffer): Buffer {
+  return raw.byteLength < raw.buffer.byteLength ? Buffer.from(raw) : raw;
+}
+
 interface Pending {
   eventId: string;
   key: string;
@@ -191,7 +199,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         source: name,
         position,
         // Unsealed bytes reach Kafka and ClickHouse: no access token of a URL in them.
-        raw: sealed ?? redactTokenParams(raw),
+        raw: sealed ?? ownBytes(redactTokenParams(raw)),
         sealed: sealed !== undefined,
       });
     };
