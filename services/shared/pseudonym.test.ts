@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPseudonymizer, normaliseIdentifier, parseHmacKey } from './pseudonym.ts';
+import { createPseudonymizer, normaliseIdentifier, parseHmacKey, type IdentifierKind } from './pseudonym.ts';
 import { stripTokens } from './urls.ts';
 
 const key = Buffer.alloc(32, 7);
@@ -23,6 +23,29 @@ describe('pseudonyms', () => {
     expect(p('email', ' Jane.Doe@Example.com')).toBe(reference('email\u0000jane.doe@example.com'));
     expect(p('phone', '+1 (555) 010-0199')).toBe(reference('phone\u00005550100199'));
     expect(p('name', 'Ｊａｎｅ  Doe')).toBe(reference('name\u0000jane doe'));
+  });
+  it('normalise as NFKC whatever the text', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('Ｊａｎｅ', 'ﬁ', 'é', 'e\u0301', ' x ', '\u00a0a', '①', 'ǅ'),
+    );
+    // normaliseIdentifier as it was, NFKC on every value: the reference.
+    const reference = (kind: IdentifierKind, value: string): string => {
+      const v = value.normalize('NFKC').trim();
+      if (kind === 'email') return v.toLowerCase();
+      if (kind === 'name') return v.toLowerCase().replace(/\s+/g, ' ');
+      if (kind === 'id') return v;
+      const digits = v.replace(/\D/g, '');
+      return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
+    };
+    const kinds: IdentifierKind[] = ['email', 'phone', 'name', 'id'];
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), text, (kind, v) => {
+        expect(normaliseIdentifier(kind, v)).toBe(reference(kind, v));
+      }),
+      { numRuns: 5000 },
+    );
   });
   it('meet across phone spellings', () => {
     expect(normaliseIdentifier('phone', '+1 (555) 010-0199')).toBe(

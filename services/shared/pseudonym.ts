@@ -8,9 +8,12 @@ import { createHmac, createSecretKey } from 'node:crypto';
 
 export type IdentifierKind = 'email' | 'phone' | 'name' | 'id';
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** The normal form hashed for each kind, so trivially different spellings meet. */
 export function normaliseIdentifier(kind: IdentifierKind, value: string): string {
-  const v = value.normalize('NFKC').trim();
+  // ASCII is its own NFKC form: only other text goes through ICU.
+  const v = (ASCII.test(value) ? value : value.normalize('NFKC')).trim();
   switch (kind) {
     case 'email':
       return v.toLowerCase();
