@@ -76,8 +76,19 @@ function snapshotOfName(file: string): string | undefined {
 /** `YYYY-MM-DD` → `YYYY-MM-DDT00:00:00Z` when it is a real calendar date. */
 export function instantOfDate(date: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const t = Date.parse(`${date}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().startsWith(date) ? `${date}T00:00:00Z` : undefined;
+  const ok = isCalendarDate(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
+  return ok ? `${date}T00:00:00Z` : undefined;
+}
+
+/**
+ * True when year, month and day name a day of the proleptic Gregorian calendar (years 0 to
+ * 9999), as a round trip through Date would say, without one.
+ */
+export function isCalendarDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return d <= days;
 }
 
 /** A JavaScript Date as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, like the libraries' times). */

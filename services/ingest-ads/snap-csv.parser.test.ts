@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdPayloadV1, type AdV1 } from '../../schemas/events/ad.ts';
 import { currentAds } from './current-ads.ts';
+import { instantOfDate } from './ad-payload.ts';
 import { snapDate, snapSource } from './snap-csv.parser.ts';
 import { FIXED_NOW, FIXTURES, importAds, SHARED_DATA, tempDir, writeFile, zipOf } from './testing.ts';
 
@@ -327,5 +328,28 @@ describe('snapDate', () => {
     expect(snapDate('2023/02/29 12:00:00Z')).toBeUndefined();
     expect(snapDate('0024/01/01 00:00:00Z')).toBe('0024-01-01T00:00:00Z');
     expect(snapDate('2024/01/01 24:00:00Z')).toBeUndefined();
+  });
+});
+
+describe('instantOfDate', () => {
+  it('accepts exactly the dates a round trip through Date accepts', () => {
+    const reference = (date: string): string | undefined => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+      const t = Date.parse(`${date}T00:00:00Z`);
+      return Number.isFinite(t) && new Date(t).toISOString().startsWith(date)
+        ? `${date}T00:00:00Z`
+        : undefined;
+    };
+    const n = (max: number, width: number) =>
+      fc.integer({ min: 0, max }).map((x) => String(x).padStart(width, '0'));
+    const date = fc.tuple(n(9999, 4), n(13, 2), n(32, 2)).map(([y, m, d]) => `${y}-${m}-${d}`);
+    fc.assert(
+      fc.property(fc.oneof(date, fc.string({ maxLength: 11 })), (text) => {
+        expect(instantOfDate(text)).toBe(reference(text));
+      }),
+      { numRuns: 20000 },
+    );
+    expect(instantOfDate('2000-02-29')).toBe('2000-02-29T00:00:00Z');
+    expect(instantOfDate('1900-02-29')).toBeUndefined();
   });
 });

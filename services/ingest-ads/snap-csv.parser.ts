@@ -18,6 +18,7 @@ import type { ImportSource, Item, ParseContext, ParseOutcome } from '../shared/i
 import { outcome } from '../shared/ingest/source.ts';
 import {
   ageBracket,
+  isCalendarDate,
   emptyCreative,
   emptyTargeting,
   instantOf,
@@ -45,11 +46,8 @@ export function snapDate(text: string): string | null | undefined {
     Number(m[5]),
     Number(m[6]),
   ];
-  // A real date and time of the (proleptic Gregorian) calendar, as Date would round-trip it:
-  // no February 30th, no hour 24, no second 60.
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  const days = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && sec <= 59
+  // A real date and time, as a round trip through Date would say: no February 30th, no hour 24.
+  return isCalendarDate(y, mo, d) && h <= 23 && mi <= 59 && sec <= 59
     ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`
     : undefined;
 }
