@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareDecimal, DecimalString } from './money.ts';
 
@@ -26,6 +27,51 @@ describe('compareDecimal', () => {
   it('distinguishes what a double cannot', () => {
     expect(Number('123456789012345.000001')).toBe(Number('123456789012345'));
     expect(compareDecimal('123456789012345.000001', '123456789012345')).toBe(1);
+  });
+
+  it('agrees with comparing the digits taken apart by split and replace', () => {
+    // The straightforward version the index arithmetic replaced.
+    const parts = (s: string) => {
+      const negative = s.startsWith('-');
+      const [i = '', f = ''] = (negative ? s.slice(1) : s).split('.');
+      const int = i.replace(/^0+/, '');
+      const frac = f.replace(/0+$/, '');
+      return { sign: int === '' && frac === '' ? 0 : negative ? -1 : 1, int, frac };
+    };
+    const decimal = fc
+      .tuple(
+        fc.boolean(),
+        fc.stringMatching(/^[0-9]{1,15}$/),
+        fc.option(fc.stringMatching(/^[0-9]{1,6}$/), { nil: undefined }),
+      )
+      .map(([neg, i, f]) => `${neg ? '-' : ''}${i}${f === undefined ? '' : `.${f}`}`);
+    fc.assert(
+      fc.property(decimal, decimal, (a, b) => {
+        const [x, y] = [parts(a), parts(b)];
+        const want =
+          x.sign !== y.sign
+            ? Math.sign(x.sign - y.sign)
+            : x.sign === 0
+              ? 0
+              : x.sign *
+                Math.sign(
+                  x.int.length !== y.int.length
+                    ? x.int.length - y.int.length
+                    : x.int !== y.int
+                      ? x.int < y.int
+                        ? -1
+                        : 1
+                      : (() => {
+                          const n = Math.max(x.frac.length, y.frac.length);
+                          const xf = x.frac.padEnd(n, '0');
+                          const yf = y.frac.padEnd(n, '0');
+                          return xf === yf ? 0 : xf < yf ? -1 : 1;
+                        })(),
+                );
+        expect(compareDecimal(a, b) + 0).toBe(want + 0);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('throws on a string that is not a decimal', () => {

@@ -4,7 +4,7 @@
  * with the method that produced it, and never silently pick one.
  */
 import { z } from 'zod';
-import { compareDecimal, DecimalString, isDecimal } from './money.ts';
+import { compareDecimalParts, decimalParts, DecimalString, isDecimal } from './money.ts';
 
 /** A non-negative whole count as a string, no leading zeros: `"0"`, `"61411"`. */
 export const CountString = z
@@ -45,15 +45,20 @@ function checkRange(v: RangeValue, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   const { low, high, point, point_method } = v;
   if (!isDecimal(low) || !isDecimal(point) || (high !== null && !isDecimal(high))) return;
-  if (compareDecimal(low, '0') < 0) issue('low', 'low must not be negative');
-  if (high !== null && compareDecimal(high, low) < 0) issue('high', 'high must be >= low');
-  if (compareDecimal(point, low) < 0) issue('point', 'point must be >= low');
-  if (high !== null && compareDecimal(point, high) > 0) issue('point', 'point must be <= high');
-  if (point_method === 'exact' && (high === null || compareDecimal(high, low) !== 0))
+  // Each bound taken apart once (an ad has two ranges to check).
+  const lo = decimalParts(low);
+  const pt = decimalParts(point);
+  const hi = high === null ? null : decimalParts(high);
+  const cmp = compareDecimalParts;
+  if (lo.sign < 0) issue('low', 'low must not be negative');
+  if (hi !== null && cmp(hi, lo) < 0) issue('high', 'high must be >= low');
+  if (cmp(pt, lo) < 0) issue('point', 'point must be >= low');
+  if (hi !== null && cmp(pt, hi) > 0) issue('point', 'point must be <= high');
+  if (point_method === 'exact' && (hi === null || cmp(hi, lo) !== 0))
     issue('point_method', 'exact requires high = low');
-  if (point_method === 'midpoint' && high === null)
+  if (point_method === 'midpoint' && hi === null)
     issue('point_method', 'midpoint requires a closed range (high not null)');
-  if (point_method === 'low_bound_for_open_range' && (high !== null || compareDecimal(point, low) !== 0))
+  if (point_method === 'low_bound_for_open_range' && (hi !== null || cmp(pt, lo) !== 0))
     issue('point_method', 'low_bound_for_open_range requires high = null and point = low');
 }
 

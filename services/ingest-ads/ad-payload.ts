@@ -33,14 +33,22 @@ export function emptyCreative(): AdCreative {
 /** `"Alabama,Arkansas"` → `["Alabama", "Arkansas"]`: trimmed, empty parts and repeats dropped. */
 export function splitList(text: string | undefined, separator: string | RegExp = ','): string[] {
   if (!text) return [];
-  return [
-    ...new Set(
-      text
-        .split(separator)
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    ),
-  ];
+  if (typeof separator === 'string' && !text.includes(separator)) {
+    // One item or none, the common case of a targeting column: no split, no set.
+    const t = text.trim();
+    return t.length > 0 ? [t] : [];
+  }
+  // One pass, no intermediate arrays (postal code lists run to thousands of items).
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const part of text.split(separator)) {
+    const s = part.trim();
+    if (s.length === 0) continue;
+    const size = seen.size;
+    seen.add(s);
+    if (seen.size !== size) out.push(s);
+  }
+  return out;
 }
 
 /**
@@ -48,6 +56,14 @@ export function splitList(text: string | undefined, separator: string | RegExp =
  * as an instant at 00:00Z; undefined when there is none or it is not a real date.
  */
 export function snapshotFromFileName(file: string): string | undefined {
+  // Asked once per row of the same file: remember the last answer.
+  if (lastSnapshot?.file !== file) lastSnapshot = { file, at: snapshotOfName(file) };
+  return lastSnapshot.at;
+}
+
+let lastSnapshot: { file: string; at: string | undefined } | undefined;
+
+function snapshotOfName(file: string): string | undefined {
   const m = /(?:^|[_\-. ])(\d{4}-\d{2}-\d{2})(?=[_\-. ]|$)/.exec(file);
   if (!m) return undefined;
   const iso = `${m[1]}T00:00:00Z`;
@@ -60,8 +76,19 @@ export function snapshotFromFileName(file: string): string | undefined {
 /** `YYYY-MM-DD` → `YYYY-MM-DDT00:00:00Z` when it is a real calendar date. */
 export function instantOfDate(date: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const t = Date.parse(`${date}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().startsWith(date) ? `${date}T00:00:00Z` : undefined;
+  const ok = isCalendarDate(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
+  return ok ? `${date}T00:00:00Z` : undefined;
+}
+
+/**
+ * True when year, month and day name a day of the proleptic Gregorian calendar (years 0 to
+ * 9999), as a round trip through Date would say, without one.
+ */
+export function isCalendarDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return d <= days;
 }
 
 /** A JavaScript Date as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, like the libraries' times). */

@@ -4,6 +4,7 @@
  * parsers bind columns by name (exports grow columns over time). Streaming: memory is bounded by
  * the longest record.
  */
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { readCsv } from '../shared/ingest/readers.ts';
 import type { ReaderContext, ReadResult } from '../shared/ingest/source.ts';
@@ -31,17 +32,6 @@ export interface CsvRowsOptions {
    * returns true for a file's header, none of its rows are read or counted.
    */
   skipFile?: (header: CsvHeader, file: string) => boolean;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function isUtf8(raw: Buffer): boolean {
-  try {
-    utf8.decode(raw);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Builds a header from its field names (trimmed; the first of duplicate names wins). */

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdPayloadV1, type AdV1 } from '../../schemas/events/ad.ts';
 import { currentAds } from './current-ads.ts';
-import { snapSource } from './snap-csv.parser.ts';
+import { instantOfDate } from './ad-payload.ts';
+import { snapDate, snapSource } from './snap-csv.parser.ts';
 import { FIXED_NOW, FIXTURES, importAds, SHARED_DATA, tempDir, writeFile, zipOf } from './testing.ts';
 
 const SNAP = path.join(SHARED_DATA, 'snap');
@@ -295,5 +297,59 @@ describe('snap: broken inputs', () => {
     const { summary, letters } = await importAds(snapSource, [zip]);
     expect(summary).toMatchObject({ read: 1, dead_lettered: 1 });
     expect(letters[0]?.detail).toMatch(/not a ZIP/);
+  });
+});
+
+describe('snapDate', () => {
+  // The check it replaced: a string round trip through Date.
+  const reference = (text: string): string | null | undefined => {
+    const t = text.trim();
+    if (t === '') return null;
+    const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})Z$/.exec(t);
+    if (!m) return undefined;
+    const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
+    return Number.isFinite(Date.parse(iso)) && new Date(iso).toISOString().slice(0, 19) === iso.slice(0, 19)
+      ? iso
+      : undefined;
+  };
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+
+  it('accepts exactly the real dates and times', () => {
+    const date = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), two(13), two(32), two(25), two(61), two(61))
+      .map(([y, mo, d, h, mi, s]) => `${String(y).padStart(4, '0')}/${mo}/${d} ${h}:${mi}:${s}Z`);
+    fc.assert(
+      fc.property(fc.oneof(date, fc.string({ maxLength: 22 })), (text) => {
+        expect(snapDate(text)).toBe(reference(text));
+      }),
+      { numRuns: 20000 },
+    );
+    expect(snapDate('2024/02/29 23:59:59Z')).toBe('2024-02-29T23:59:59Z');
+    expect(snapDate('2023/02/29 12:00:00Z')).toBeUndefined();
+    expect(snapDate('0024/01/01 00:00:00Z')).toBe('0024-01-01T00:00:00Z');
+    expect(snapDate('2024/01/01 24:00:00Z')).toBeUndefined();
+  });
+});
+
+describe('instantOfDate', () => {
+  it('accepts exactly the dates a round trip through Date accepts', () => {
+    const reference = (date: string): string | undefined => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+      const t = Date.parse(`${date}T00:00:00Z`);
+      return Number.isFinite(t) && new Date(t).toISOString().startsWith(date)
+        ? `${date}T00:00:00Z`
+        : undefined;
+    };
+    const n = (max: number, width: number) =>
+      fc.integer({ min: 0, max }).map((x) => String(x).padStart(width, '0'));
+    const date = fc.tuple(n(9999, 4), n(13, 2), n(32, 2)).map(([y, m, d]) => `${y}-${m}-${d}`);
+    fc.assert(
+      fc.property(fc.oneof(date, fc.string({ maxLength: 11 })), (text) => {
+        expect(instantOfDate(text)).toBe(reference(text));
+      }),
+      { numRuns: 20000 },
+    );
+    expect(instantOfDate('2000-02-29')).toBe('2000-02-29T00:00:00Z');
+    expect(instantOfDate('1900-02-29')).toBeUndefined();
   });
 });

@@ -18,6 +18,7 @@ import type { ImportSource, Item, ParseContext, ParseOutcome } from '../shared/i
 import { outcome } from '../shared/ingest/source.ts';
 import {
   ageBracket,
+  isCalendarDate,
   emptyCreative,
   emptyTargeting,
   instantOf,
@@ -37,9 +38,17 @@ export function snapDate(text: string): string | null | undefined {
   if (t === '') return null;
   const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})Z$/.exec(t);
   if (!m) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
-  return Number.isFinite(Date.parse(iso)) && new Date(iso).toISOString().slice(0, 19) === iso.slice(0, 19)
-    ? iso
+  const [y, mo, d, h, mi, sec] = [
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+  ];
+  // A real date and time, as a round trip through Date would say: no February 30th, no hour 24.
+  return isCalendarDate(y, mo, d) && h <= 23 && mi <= 59 && sec <= 59
+    ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`
     : undefined;
 }
 

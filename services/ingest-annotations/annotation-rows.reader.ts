@@ -14,7 +14,8 @@
  * silently: the reader dead-letters the later one, naming the line that was kept. Identical rows
  * are left to the importer, which counts them as duplicates.
  */
-import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { hash } from 'node:crypto';
 import {
   InputUnreadableError,
   openInput,
@@ -23,7 +24,7 @@ import {
   type OpenInput,
 } from '../shared/ingest/readers.ts';
 import type { ReadResult } from '../shared/ingest/source.ts';
-import { annotationOf, annotationRecordId } from './annotations.parser.ts';
+import { annotationRecordId, codeForParser } from './annotations.parser.ts';
 
 /** Columns without which a row is not an annotation. */
 export const REQUIRED_COLUMNS = ['platform', 'ad_id', 'subject', 'stance', 'coder', 'coded_on'] as const;
@@ -164,7 +165,7 @@ export async function openAnnotations(name: string): Promise<OpenInput> {
 }
 
 function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('base64');
+  return hash('sha256', JSON.stringify(value), 'base64');
 }
 
 /**
@@ -204,7 +205,8 @@ export async function* readAnnotationRows(input: OpenInput): AsyncGenerator<Read
       yield fault('parse_error', `columns cannot be bound: ${binding.detail}`);
       continue;
     }
-    if (utf8Text(raw) === undefined) {
+    // Validation only (the record's text is already decoded): no second decode into a string.
+    if (!isUtf8(raw)) {
       yield fault('encoding_error', 'the record is not valid UTF-8');
       continue;
     }
@@ -217,7 +219,7 @@ export async function* readAnnotationRows(input: OpenInput): AsyncGenerator<Read
     }
     const cells: AnnotationCells = {};
     for (const [column, i] of binding.index) cells[column] = fields[i] ?? '';
-    const coded = annotationOf(cells);
+    const coded = codeForParser(cells);
     if (coded.ok) {
       const id = annotationRecordId(coded.payload);
       const mine = fingerprint(coded.payload);

@@ -126,9 +126,24 @@ export function annotationRecordId(
   return `${p.platform}:${p.ad_id}:${p.coder}:${p.subject}@${p.coded_on}`;
 }
 
+/**
+ * Codings the reader has made already: it codes every row to find conflicting codings, and the
+ * parser then takes its result instead of coding the row a second time. Keyed by the cells
+ * object, which nothing changes once read; annotationOf is pure, so the parser stays pure.
+ */
+const codedByReader = new WeakMap<AnnotationCells, Annotation>();
+
+/** {@link annotationOf}, remembered for the parser of the same row. */
+export function codeForParser(cells: AnnotationCells): Annotation {
+  const a = annotationOf(cells);
+  codedByReader.set(cells, a);
+  return a;
+}
+
 /** One row to an outcome. Pure and never throws for bad content. */
 export function parseAnnotationRow(item: Item<AnnotationCells>): ParseOutcome {
-  const a = annotationOf(item.value);
+  const a = codedByReader.get(item.value) ?? annotationOf(item.value);
+  codedByReader.delete(item.value);
   if (!a.ok) return outcome.reject(a.reason, a.detail);
   return outcome.event(annotationRecordId(a.payload), `${a.payload.coded_on}T00:00:00Z`, a.payload);
 }

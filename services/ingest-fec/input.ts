@@ -35,7 +35,8 @@ export async function* readBoundedLines(
     if (raw.length > 0 && raw[raw.length - 1] === 0x0d) raw = raw.subarray(0, raw.length - 1);
     if (lineNo === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3);
     const { text, encoding } = decodeText(raw);
-    return { ok: true, line: { lineNo, raw: Buffer.from(raw), text, encoding } };
+    // `raw` is already a copy of its own (take() copies), never a view of a stream chunk.
+    return { ok: true, line: { lineNo, raw, text, encoding } };
   };
   const take = (bytes: Buffer): void => {
     if (oversize) {
@@ -176,9 +177,11 @@ export async function* readCsvBounded(
       continue;
     }
     if (quotes % 2 !== 0) continue;
-    const lineNo = (parts[0] as TextLine).lineNo;
-    const raw = rawOf(parts);
-    const fields = opts.splitRecord(parts.map((p) => p.text).join('\n'));
+    const first = parts[0] as TextLine;
+    const lineNo = first.lineNo;
+    // Most records are one line: no joining, no copying.
+    const raw = parts.length === 1 ? first.raw : rawOf(parts);
+    const fields = opts.splitRecord(parts.length === 1 ? first.text : parts.map((p) => p.text).join('\n'));
     parts = [];
     quotes = 0;
     size = 0;

@@ -84,6 +84,8 @@ describe('fec-itcont golden: itcont_2017_sample.txt', () => {
         fec_sub_id: '2101720171458474471',
         transaction_id: 'SA101717227228',
       },
+      // The payload is DonationPayloadV1's output: completing the event does not parse it again.
+      parsedBy: DonationPayloadV1,
     });
   });
 

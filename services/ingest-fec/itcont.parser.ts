@@ -60,62 +60,63 @@ export function parseItcontLine(fields: readonly string[]): ParseOutcome {
       'parse_error',
       `expected ${ITCONT_COLUMNS.length} '|'-separated fields, found ${fields.length} (wrong delimiter or truncated line?)`,
     );
-  const f = Object.fromEntries(ITCONT_COLUMNS.map((c, i) => [c, fields[i] ?? ''])) as Record<
-    (typeof ITCONT_COLUMNS)[number],
-    string
-  >;
-  const subId = digits(f.SUB_ID);
+  // Columns by position: ITCONT_COLUMNS order (no per-line name → value object).
+  const col = (i: number): string => fields[i] ?? '';
+  const subText = col(20);
+  const subId = digits(subText);
   if (!subId)
-    return outcome.reject('parse_error', `SUB_ID missing or not digits: ${JSON.stringify(f.SUB_ID)}`);
-  const date = parseMmddyyyy(f.TRANSACTION_DT);
+    return outcome.reject('parse_error', `SUB_ID missing or not digits: ${JSON.stringify(subText)}`);
+  const dateText = col(13);
+  const date = parseMmddyyyy(dateText);
   if (!date)
     return outcome.reject(
       'parse_error',
-      `TRANSACTION_DT is not a MMDDYYYY date: ${JSON.stringify(f.TRANSACTION_DT)}`,
+      `TRANSACTION_DT is not a MMDDYYYY date: ${JSON.stringify(dateText)}`,
     );
-  const amount = normaliseAmount(f.TRANSACTION_AMT);
+  const amountText = col(14);
+  const amount = normaliseAmount(amountText);
   if (amount === undefined)
-    return outcome.reject(
-      'parse_error',
-      `TRANSACTION_AMT is not a number: ${JSON.stringify(f.TRANSACTION_AMT)}`,
-    );
+    return outcome.reject('parse_error', `TRANSACTION_AMT is not a number: ${JSON.stringify(amountText)}`);
 
-  const zip = text(f.ZIP_CODE);
-  const state = text(f.STATE);
-  const entity = text(f.ENTITY_TP);
-  const otherId = text(f.OTHER_ID);
-  const amendment = text(f.AMNDT_IND);
-  const reportType = text(f.RPT_TP);
-  const pgi = text(f.TRANSACTION_PGI);
-  const payload = {
-    committee_id: f.CMTE_ID.trim(),
-    contributor_name: f.NAME.trim(),
-    contributor_state: state && /^[A-Za-z]{2}$/.test(state) ? state.toUpperCase() : undefined,
-    contributor_zip: zip && /^\d{5}(\d{4})?$/.test(zip) ? zip : undefined,
-    contributor_city: text(f.CITY),
-    contributor_employer: text(f.EMPLOYER),
-    contributor_occupation: text(f.OCCUPATION),
-    entity_type: entity && ENTITY_TYPES.has(entity) ? entity : undefined,
-    amount,
-    currency: 'USD',
-    contributed_on: date,
-    memo: f.MEMO_CD.trim().toUpperCase() === 'X',
-    memo_text: text(f.MEMO_TEXT),
-    transaction_type: text(f.TRANSACTION_TP),
-    report_type: reportType && /^[0-9A-Z]{1,4}$/.test(reportType) ? reportType : undefined,
-    amendment_indicator: amendment && /^[NAT]$/.test(amendment) ? amendment : undefined,
-    transaction_pgi: pgi && /^[A-Z0-9]{1,5}$/.test(pgi) ? pgi : undefined,
-    image_number: digits(f.IMAGE_NUM),
-    file_number: digits(f.FILE_NUM),
-    fec_sub_id: subId,
-    transaction_id: text(f.TRAN_ID),
-    other_id: otherId && /^[A-Z0-9]{9}$/.test(otherId) ? otherId : undefined,
+  const zip = text(col(10));
+  const state = text(col(9));
+  const entity = text(col(6));
+  const otherId = text(col(15));
+  const amendment = text(col(1));
+  const reportType = text(col(2));
+  const pgi = text(col(3));
+  // Optional fields are added only when present: deleting undefined ones afterwards would turn
+  // the object into a slow dictionary for zod and JSON.stringify. Same keys, same order as before.
+  const payload: Record<string, unknown> = {
+    committee_id: col(0).trim(),
+    contributor_name: col(7).trim(),
   };
-  for (const k of Object.keys(payload) as (keyof typeof payload)[])
-    if (payload[k] === undefined) delete payload[k];
+  const put = (key: string, value: unknown): void => {
+    if (value !== undefined) payload[key] = value;
+  };
+  put('contributor_state', state && /^[A-Za-z]{2}$/.test(state) ? state.toUpperCase() : undefined);
+  put('contributor_zip', zip && /^\d{5}(\d{4})?$/.test(zip) ? zip : undefined);
+  put('contributor_city', text(col(8)));
+  put('contributor_employer', text(col(11)));
+  put('contributor_occupation', text(col(12)));
+  put('entity_type', entity && ENTITY_TYPES.has(entity) ? entity : undefined);
+  payload.amount = amount;
+  payload.currency = 'USD';
+  payload.contributed_on = date;
+  payload.memo = col(18).trim().toUpperCase() === 'X';
+  put('memo_text', text(col(19)));
+  put('transaction_type', text(col(5)));
+  put('report_type', reportType && /^[0-9A-Z]{1,4}$/.test(reportType) ? reportType : undefined);
+  put('amendment_indicator', amendment && /^[NAT]$/.test(amendment) ? amendment : undefined);
+  put('transaction_pgi', pgi && /^[A-Z0-9]{1,5}$/.test(pgi) ? pgi : undefined);
+  put('image_number', digits(col(4)));
+  put('file_number', digits(col(17)));
+  payload.fec_sub_id = subId;
+  put('transaction_id', text(col(16)));
+  put('other_id', otherId && /^[A-Z0-9]{9}$/.test(otherId) ? otherId : undefined);
   const parsed = DonationPayloadV1.safeParse(payload);
   if (!parsed.success) return outcome.reject('schema_invalid', describeIssues(parsed.error.issues));
-  return outcome.event(subId, `${date}T00:00:00Z`, parsed.data);
+  return outcome.parsedEvent(subId, `${date}T00:00:00Z`, parsed.data, DonationPayloadV1);
 }
 
 export const fecItcontSource: ImportSource<ItcontLine> = {

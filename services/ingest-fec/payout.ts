@@ -270,7 +270,7 @@ export function buildPayout(
   };
   const parsed = PayoutPayloadV1.safeParse(payload);
   if (!parsed.success) return outcome.reject('schema_invalid', describeIssues(parsed.error.issues));
-  return outcome.event(sourceRecordId, `${paidOn}T00:00:00Z`, parsed.data);
+  return outcome.parsedEvent(sourceRecordId, `${paidOn}T00:00:00Z`, parsed.data, PayoutPayloadV1);
 }
 
 /** What {@link latestPayouts} needs of a payout payload. */

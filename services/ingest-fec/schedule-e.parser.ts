@@ -90,6 +90,7 @@ export function bindHeader(header: readonly string[]): {
 async function* readCsvRows(stream: AsyncIterable<Buffer>): AsyncGenerator<ReadResult<ScheduleEItem>> {
   let header: string[] | undefined;
   let bound: ReturnType<typeof bindHeader> | undefined;
+  let columns: [RowKey, number][] = [];
   for await (const rec of readCsvBounded(stream, {
     maxRecordBytes: MAX_CSV_RECORD_BYTES,
     splitRecord: (t) => splitCsvRecord(t),
@@ -102,6 +103,7 @@ async function* readCsvRows(stream: AsyncIterable<Buffer>): AsyncGenerator<ReadR
     if (!header) {
       header = rec.fields;
       bound = bindHeader(header);
+      columns = Object.entries(bound.index) as [RowKey, number][];
       if (bound.missing.length > 0) {
         yield {
           ok: false,
@@ -129,7 +131,7 @@ async function* readCsvRows(stream: AsyncIterable<Buffer>): AsyncGenerator<ReadR
       continue;
     }
     const row: ScheduleERow = {};
-    for (const [key, i] of Object.entries(b.index) as [RowKey, number][]) row[key] = rec.fields[i];
+    for (const [key, i] of columns) row[key] = rec.fields[i];
     const item: ScheduleEItem = { row };
     if (rec.fields.length !== header.length)
       item.problem = `expected ${header.length} fields as in the header, found ${rec.fields.length}`;

@@ -63,6 +63,8 @@ const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|z|[+-]\d{2}:?\d{2})$/;
 
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
 function realDate(y: number, m: number, d: number): boolean {
   const t = new Date(Date.UTC(y, m - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
@@ -98,6 +100,14 @@ export function dateOf(v: string, key: string): string {
  * time zones and guessing one would move events across days. @throws FieldError otherwise.
  */
 export function instantOf(v: string, key: string): string {
+  // The canonical form (`2024-10-19T14:03:00Z`) of a real date and time is its own answer.
+  if (v.length === 20 && CANONICAL_INSTANT.test(v)) {
+    const y = Number(v.slice(0, 4));
+    const mo = Number(v.slice(5, 7));
+    const day = Number(v.slice(8, 10));
+    const [h, mi, sec] = [Number(v.slice(11, 13)), Number(v.slice(14, 16)), Number(v.slice(17, 19))];
+    if (realDate(y, mo, day) && h <= 23 && mi <= 59 && sec <= 59) return v;
+  }
   const d = DATE.exec(v);
   if (d) {
     const [y, mo, day] = [Number(d[1]), Number(d[2]), Number(d[3])];

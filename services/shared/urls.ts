@@ -7,8 +7,45 @@
 const SECRET_PARAMS =
   /^(access_token|accesstoken|token|api_key|apikey|key|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|client_secret|password|auth|oauth_token|session)$/i;
 
+/**
+ * Query text the URL parser keeps as written: printable ASCII without the characters it
+ * percent-encodes in a query (`"`, `<`, `>`; `'` is encoded too but decodes to itself), so the
+ * parameter names read here are those `new URL(…).search` would give.
+ */
+const PLAIN_QUERY = /^[\x21\x24-\x3b\x3d\x3f-\x7e]*$/;
+
+/**
+ * True when `url` certainly comes back unchanged from {@link stripTokens}: no `@` (so no user
+ * info), and no query, or a plain one whose parameter names are not credentials. Parsing a URL
+ * costs more than the rest of an ad row; most links qualify.
+ */
+function plainlyClean(url: string): boolean {
+  if (url.includes('@')) return false;
+  const q = url.indexOf('?');
+  if (q < 0) return true;
+  const h = url.indexOf('#');
+  if (h >= 0 && h < q) return true;
+  const query = url.slice(q + 1, h < 0 ? undefined : h);
+  if (!PLAIN_QUERY.test(query)) return false;
+  for (const part of query.split('&')) {
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? part : part.slice(0, eq);
+    let decoded = name;
+    if (name.includes('%') || name.includes('+')) {
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        /* judged as written, as stripTokens does */
+      }
+    }
+    if (SECRET_PARAMS.test(decoded)) return false;
+  }
+  return true;
+}
+
 /** The URL without credential parameters or user info; text that is not a URL comes back unchanged. */
 export function stripTokens(url: string): string {
+  if (plainlyClean(url)) return url;
   let u: URL;
   try {
     u = new URL(url);

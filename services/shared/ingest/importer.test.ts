@@ -149,4 +149,41 @@ describe('publishing limits', () => {
       runImport({ source: toy, inputs: [input], sink: failing, pseudonymize, log: silentLogger }),
     ).rejects.toThrow(/publishing failed: broker down/);
   });
+
+  it('remembers the last rememberIds event ids of a run, forgetting the oldest first', async () => {
+    // a b c a c d b: with room for two ids, the second a (forgotten by then) is published again,
+    // the second c is a duplicate, and b is forgotten again by the time it returns.
+    const input = file(
+      'recent.txt',
+      ['a', 'b', 'c', 'a', 'c', 'd', 'b'].map((id) => `${id}|C00879510|1.00`).join('\n'),
+    );
+    const sink = new MemorySink();
+    const summary = await runImport({
+      source: toy,
+      inputs: [input],
+      sink,
+      pseudonymize,
+      log: silentLogger,
+      rememberIds: 2,
+    });
+    expect(summary.read).toBe(7);
+    expect(summary.duplicates).toBe(1);
+    expect(
+      sink.events.map((e) => (JSON.parse(e.value) as { source_record_id: string }).source_record_id),
+    ).toEqual(['a', 'b', 'c', 'a', 'd', 'b']);
+  });
+
+  it("keeps a dead letter's bytes apart from the chunk they were read in", async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `${i}|C00879510|1.00`);
+    lines.splice(2500, 0, '# not a record');
+    const input = file('chunky.txt', lines.join('\n'));
+    const sink = new MemorySink();
+    await runImport({ source: toy, inputs: [input], sink, pseudonymize, log: silentLogger });
+    expect(sink.letters).toHaveLength(1);
+    const raw = sink.letters[0]?.raw ?? Buffer.alloc(0);
+    expect(raw.toString()).toBe('# not a record');
+    // The reader reads chunks of up to 256 KiB (here the whole ~100 KB file); the letter holds at
+    // most a slab of the Buffer pool.
+    expect(raw.buffer.byteLength).toBeLessThanOrEqual(Buffer.poolSize);
+  });
 });

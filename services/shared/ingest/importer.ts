@@ -76,19 +76,25 @@ export interface ImportOptions {
  */
 class RecentIds {
   private readonly ids = new Set<string>();
-  private readonly ring: (string | undefined)[];
+  // Grows to `limit` before it turns round: allocating the whole ring up front (2M slots by
+  // default) cost more than importing a small file.
+  private readonly ring: string[] = [];
+  private readonly limit: number;
   private next = 0;
   constructor(limit: number) {
-    this.ring = new Array<string | undefined>(Math.max(1, limit));
+    this.limit = Math.max(1, limit);
   }
   has(id: string): boolean {
     return this.ids.has(id);
   }
   add(id: string): void {
-    const old = this.ring[this.next];
-    if (old !== undefined) this.ids.delete(old);
-    this.ring[this.next] = id;
-    this.next = (this.next + 1) % this.ring.length;
+    if (this.ring.length < this.limit) {
+      this.ring.push(id);
+    } else {
+      this.ids.delete(this.ring[this.next] as string);
+      this.ring[this.next] = id;
+      this.next = (this.next + 1) % this.limit;
+    }
     this.ids.add(id);
   }
 }
@@ -102,6 +108,14 @@ export class SinkError extends Error {
     super(`publishing failed: ${(cause as Error).message}`, { cause });
     this.name = 'SinkError';
   }
+}
+
+/**
+ * `raw` as a buffer of its own: readers hand out views of the chunks they read (256 KiB), and a
+ * dead letter kept until the next flush (or by a dry run's MemorySink) must not pin a chunk.
+ */
+function ownBytes(raw: Buffer): Buffer {
+  return raw.byteLength < raw.buffer.byteLength ? Buffer.from(raw) : raw;
 }
 
 interface Pending {
@@ -185,7 +199,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         source: name,
         position,
         // Unsealed bytes reach Kafka and ClickHouse: no access token of a URL in them.
-        raw: sealed ?? redactTokenParams(raw),
+        raw: sealed ?? ownBytes(redactTokenParams(raw)),
         sealed: sealed !== undefined,
       });
     };
@@ -218,7 +232,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               s.duplicates++;
             } else {
               const value = done.value;
-              if (Buffer.byteLength(value) > MAX_EVENT_BYTES) {
+              // UTF-8 takes at most 3 bytes per UTF-16 unit: only long values need counting.
+              if (value.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(value) > MAX_EVENT_BYTES) {
                 letter(
                   item.position,
                   item.raw,

@@ -155,8 +155,9 @@ export async function* readCsv(
     }
     if (quotes % 2 !== 0) continue;
     const first = parts[0] as TextLine;
-    const text = parts.map((p) => p.text).join('\n');
-    const raw = rawOf(parts);
+    // Most records are one line: no joining, no copying.
+    const text = parts.length === 1 ? first.text : parts.map((p) => p.text).join('\n');
+    const raw = parts.length === 1 ? first.raw : rawOf(parts);
     parts = [];
     quotes = 0;
     size = 0;

@@ -35,6 +35,12 @@ export type ParseOutcome =
       source_record_id: string;
       occurred_at: string;
       payload: unknown;
+      /**
+       * The schema that `payload` is the parsed output of, when the parser ran the event type's
+       * payload schema itself (to word its own rejections): completing the event then does not
+       * parse the payload a second time. Any other schema is ignored.
+       */
+      parsedBy?: unknown;
     }
   | { ok: false; reason: DlqReason; detail: string };
 
@@ -82,6 +88,15 @@ export interface ImportSource<T = unknown> {
 export const outcome = {
   event(source_record_id: string, occurred_at: string, payload: unknown): ParseOutcome {
     return { ok: true, source_record_id, occurred_at, payload };
+  },
+  /** An event whose payload is `schema.safeParse(…).data` (see `parsedBy`). */
+  parsedEvent(
+    source_record_id: string,
+    occurred_at: string,
+    payload: unknown,
+    schema: unknown,
+  ): ParseOutcome {
+    return { ok: true, source_record_id, occurred_at, payload, parsedBy: schema };
   },
   reject(reason: DlqReason, detail: string): ParseOutcome {
     return { ok: false, reason, detail };
