@@ -12,6 +12,7 @@
 import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CAMPAIGN_DIR } from '../../infra/sample/campaign/manifest.ts';
 import { IMPORT_SOURCES } from '../../services/cli/sources.ts';
 import { runImport, type EventSink } from '../../services/shared/ingest/importer.ts';
@@ -20,7 +21,8 @@ import { silentLogger } from '../../services/shared/logger.ts';
 import { createPseudonymizer } from '../../services/shared/pseudonym.ts';
 import { generateItcont, splitPipeFile } from './itcont.ts';
 
-export const SHARED_DATA = '/work/shared/data';
+/** The shared real records, beside the checkout (`../shared/data`), as the tests find them. */
+export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
 
 export type SplitKind = 'pipe' | 'csv' | 'json';
 
