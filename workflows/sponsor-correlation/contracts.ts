@@ -29,6 +29,8 @@ export interface SponsorCorrelationInput {
   runs?: number;
   /** Signals received so far, over every run of the chain. */
   signals?: number;
+  /** What the last recomputation found, so the status query answers it in a new run too. */
+  last?: SponsorStatus['last'];
 }
 
 export interface TouchedSignal {

@@ -63,7 +63,7 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     computing: false,
     runs: input.runs ?? 0,
     signals: input.signals ?? 0,
-    last: {},
+    last: { ...input.last },
   };
   setHandler(touchedSignal, () => {
     status.pending = true;
@@ -108,5 +108,6 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     pending: status.pending,
     runs: status.runs,
     signals: status.signals,
+    last: status.last,
   });
 }
