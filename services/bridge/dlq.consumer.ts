@@ -10,6 +10,7 @@ import { DlqRecordV1 } from '../../schemas/dlq.ts';
 import { DLQ_TOPIC } from '../../schemas/topics.ts';
 import type { Logger } from '../shared/logger.ts';
 import { dateTime64Text } from '../shared/clickhouse.ts';
+import { metrics, timed } from '../shared/metrics.ts';
 
 export interface DlqEventRow {
   dlq_partition: number;
@@ -97,13 +98,23 @@ export async function startDlqSink(opts: {
       const rows = batch.messages.map((m) => dlqRow(batch.partition, m));
       const last = batch.messages[batch.messages.length - 1];
       if (!last) return;
-      await opts.clickhouse.insert({ table: 'dlq_events', values: rows, format: 'JSONEachRow' });
+      await timed(metrics.insertDuration, { table: 'dlq_events' }, () =>
+        opts.clickhouse.insert({ table: 'dlq_events', values: rows, format: 'JSONEachRow' }),
+      );
       payload.resolveOffset(last.offset);
       await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
       ]);
       await payload.heartbeat();
-      log.debug({ rows: rows.length }, 'dead letters copied');
+      log.debug(
+        {
+          rows: rows.length,
+          partition: batch.partition,
+          firstOffset: batch.messages[0]?.offset,
+          lastOffset: last.offset,
+        },
+        'dead letters copied',
+      );
     },
   });
   await joined;

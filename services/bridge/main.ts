@@ -10,7 +10,9 @@ import { clickhouseShape, commonShape, kafkaShape, temporalShape } from '../shar
 import { connectTemporal } from '../shared/temporal.ts';
 import { DEFAULT_MAX_BATCH_EVENTS, startBridge } from './raw.consumer.ts';
 import { startDlqSink } from './dlq.consumer.ts';
-import { BRIDGE_GROUP_ID, DLQ_SINK_GROUP_ID } from '../shared/pipeline-status.ts';
+import { BRIDGE_GROUP_ID, DLQ_SINK_GROUP_ID, partitionLags } from '../shared/pipeline-status.ts';
+import { initMetrics, metrics } from '../shared/metrics.ts';
+import { EVENT_TYPES, rawTopic } from '../../schemas/topics.ts';
 
 const cfg = loadConfigOrExit({
   ...kafkaShape,
@@ -22,6 +24,7 @@ const cfg = loadConfigOrExit({
   BRIDGE_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).max(50_000).default(DEFAULT_MAX_BATCH_EVENTS),
 });
 const log = createLogger('bridge');
+initMetrics('bridge');
 const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'bridge', log });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 await producer.connect();
@@ -36,12 +39,20 @@ const bridge = await startBridge({
   groupId: cfg.BRIDGE_GROUP_ID,
   maxBatchEvents: cfg.BRIDGE_MAX_BATCH_EVENTS,
 });
+// Consumer lag of the bridge's group, read from Kafka at each scrape of /metrics.
+const admin = kafka.admin();
+await admin.connect();
+const rawTopics = EVENT_TYPES.map(rawTopic);
+metrics.watchConsumerLag(cfg.BRIDGE_GROUP_ID, () => partitionLags(admin, cfg.BRIDGE_GROUP_ID, rawTopics), {
+  onError: (err) => log.warn({ err }, 'consumer lag could not be read'),
+});
 const dlqSink = await startDlqSink({ kafka, clickhouse, log, groupId: cfg.DLQ_SINK_GROUP_ID });
 const health = await startHealthServer(cfg.HEALTH_PORT, () => ({ ready: true, detail: bridge.stats() }));
 log.info({ ready: true, health: health.port }, 'bridge running');
 onShutdown(log, async () => {
   await bridge.stop();
   await dlqSink.stop();
+  await admin.disconnect();
   await clickhouse.close();
   await producer.disconnect();
   await temporal.connection.close();

@@ -22,6 +22,7 @@ import { headersToStrings } from '../shared/dlq.ts';
 import type { Logger } from '../shared/logger.ts';
 import { dateTime64Text } from '../shared/clickhouse.ts';
 import { writeClaim } from '../shared/batch-claims.ts';
+import { metrics } from '../shared/metrics.ts';
 import { INGEST_TASK_QUEUE } from '../shared/temporal.ts';
 
 export interface BridgeOptions {
@@ -149,9 +150,14 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   });
 
   async function handOver(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
+    metrics.eventsConsumed.inc({ topic }, chunk.length);
+    const end = metrics.batchHandOver.startTimer({ topic });
     const first = chunk[0]?.offset ?? '0';
     const last = chunk[chunk.length - 1]?.offset ?? first;
     const workflowId = ingestBatchWorkflowId(opts.groupId, topic, partition, first, last);
+    // The workflow id is the batch's correlation id: the worker's activities log it too, and
+    // raw_events.workflow_id keeps it with every event.
+    const batchLog = log.child({ batchId: workflowId });
     const rows: RawEventRow[] = [];
     const letters: DeadLetter[] = [];
     for (const m of chunk) {
@@ -161,7 +167,12 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     }
     await opts.dlq.publish(letters);
     stats.deadLettered += letters.length;
-    if (rows.length === 0) return;
+    const position = { topic, partition, firstOffset: first, lastOffset: last };
+    if (rows.length === 0) {
+      end();
+      batchLog.info({ ...position, events: 0, deadLettered: letters.length }, 'batch dead-lettered whole');
+      return;
+    }
     await writeClaim(opts.clickhouse, workflowId, rows);
     const input: IngestBatchInput = {
       topic,
@@ -170,6 +181,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       lastOffset: last,
       claimed: rows.length,
     };
+    let owned = false;
     try {
       await opts.temporal.workflow.start('ingestBatch', {
         taskQueue,
@@ -187,10 +199,16 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       stats.alreadyOwned++;
-      log.debug({ workflowId }, 'batch already owned by Temporal');
+      owned = true;
     }
     stats.batches++;
     stats.events += rows.length;
+    metrics.eventsHandedOver.inc({ topic }, rows.length);
+    const seconds = end();
+    batchLog.info(
+      { ...position, events: rows.length, deadLettered: letters.length, alreadyOwned: owned, seconds },
+      'batch handed to Temporal',
+    );
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {

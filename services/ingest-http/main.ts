@@ -9,6 +9,7 @@ import { commonShape, kafkaShape } from '../shared/service-config.ts';
 import { createIngestServer } from './server.ts';
 import { createPseudonymizer, parseHmacKey } from '../shared/pseudonym.ts';
 import { createSealer } from '../shared/seal.ts';
+import { initMetrics } from '../shared/metrics.ts';
 
 const cfg = loadConfigOrExit({
   ...kafkaShape,
@@ -21,6 +22,7 @@ const cfg = loadConfigOrExit({
   INGEST_HMAC_KEY: z.string().min(1),
 });
 const log = createLogger('ingest-http');
+initMetrics('ingest-http');
 const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'ingest-http', log });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 await producer.connect();

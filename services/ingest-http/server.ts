@@ -14,6 +14,7 @@ import { EVENT_TYPES, rawTopic, type EventType } from '../../schemas/topics.ts';
 import type { DeadLetter, DlqPublisher } from '../shared/dlq.ts';
 import { eventId } from '../shared/event-id.ts';
 import type { Logger } from '../shared/logger.ts';
+import { metrics, serveMetrics } from '../shared/metrics.ts';
 import type { Pseudonymizer } from '../shared/pseudonym.ts';
 import { completeEvent } from '../shared/ingest/envelope.ts';
 import {
@@ -174,6 +175,10 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
       send(res, 200, { status: 'ok' });
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      serveMetrics(res);
+      return;
+    }
     const fp = /^\/v1\/first-party\/(payouts|signups|contacts)$/.exec(url.pathname);
     if (fp?.[1]) {
       await firstParty(fp[1] as FirstPartySourceName, req, res, url);
@@ -209,6 +214,8 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
     }
     const topic = opts.rawTopicOf ? opts.rawTopicOf(type as EventType) : v.topic;
     await opts.producer.send({ topic, acks: -1, messages: [{ key: v.key, value: v.value }] });
+    metrics.eventsPublished.inc({ topic });
+    log.debug({ event_id: v.eventId, topic }, 'event published');
     send(res, 202, { event_id: v.eventId, topic });
   }
 
@@ -236,6 +243,8 @@ export function createIngestServer(opts: IngestServerOptions): http.Server {
     }
     const topic = opts.rawTopicOf ? opts.rawTopicOf(FIRST_PARTY_EVENT_TYPES[source]) : v.topic;
     await opts.producer.send({ topic, acks: -1, messages: [{ key: v.key, value: v.value }] });
+    metrics.eventsPublished.inc({ topic });
+    log.debug({ event_id: v.eventId, topic, source }, 'first-party event published');
     send(res, 202, { event_id: v.eventId, topic });
 
     async function reject(

@@ -6,6 +6,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RawEventRow } from '../../workflows/ingest-batch/activity-contracts.ts';
+import { metrics, timed } from './metrics.ts';
 
 export const CLAIMS_TABLE = 'batch_claims';
 
@@ -19,12 +20,15 @@ export async function writeClaim(
   batchId: string,
   rows: readonly RawEventRow[],
 ): Promise<void> {
-  await clickhouse.insert({
-    table: CLAIMS_TABLE,
-    format: 'JSONEachRow',
-    values: [{ batch_id: batchId, row_count: rows.length, rows_json: JSON.stringify(rows) }],
-    clickhouse_settings: { insert_deduplication_token: `claim:${batchId}`, insert_deduplicate: 1 },
-  });
+  const values = [{ batch_id: batchId, row_count: rows.length, rows_json: JSON.stringify(rows) }];
+  await timed(metrics.insertDuration, { table: CLAIMS_TABLE }, () =>
+    clickhouse.insert({
+      table: CLAIMS_TABLE,
+      format: 'JSONEachRow',
+      values,
+      clickhouse_settings: { insert_deduplication_token: `claim:${batchId}`, insert_deduplicate: 1 },
+    }),
+  );
 }
 
 /** A claim that is not (or no longer) there: expired, or never written. */

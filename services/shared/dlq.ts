@@ -7,6 +7,7 @@ import type { Producer, IHeaders } from 'kafkajs';
 import { DLQ_TOPIC } from '../../schemas/topics.ts';
 import { sendInChunks } from './kafka.ts';
 import type { DlqReason, DlqRecordV1 } from '../../schemas/dlq.ts';
+import { metrics } from './metrics.ts';
 
 export interface DeadLetter {
   reason: DlqReason;
@@ -74,5 +75,6 @@ export class DlqPublisher {
         headers: { 'dlq-reason': l.reason, 'dlq-step': l.step },
       })),
     );
+    for (const l of letters) metrics.deadLetters.inc({ reason: l.reason, step: l.step });
   }
 }

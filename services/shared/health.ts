@@ -1,21 +1,27 @@
 /**
  * A small HTTP server for a service's /healthz: 200 with `{ status: "ok" }` while `check`
- * says ready, 503 otherwise.
+ * says ready, 503 otherwise; and /metrics, the process's Prometheus metrics (metrics.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { metrics as processMetrics, serveMetrics, type Metrics } from './metrics.ts';
 
 export interface HealthServer {
   port: number;
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:`port` (0 = any free port). */
+/** Listens on 127.0.0.1:`port` (0 = any free port); /metrics serves `metrics`. */
 export function startHealthServer(
   port: number,
   check: () => { ready: boolean; detail?: unknown },
+  metrics: Metrics = processMetrics,
 ): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
+    if (req.url === '/metrics') {
+      serveMetrics(res, metrics);
+      return;
+    }
     if (req.url !== '/healthz') {
       res.writeHead(404).end();
       return;

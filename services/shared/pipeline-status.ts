@@ -32,6 +32,37 @@ export interface PipelineStatus {
   sponsors: number;
 }
 
+/** Unconsumed messages of one partition for a consumer group. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
+/**
+ * Unconsumed messages of `group` on every partition of `topics` (0 included): from the group's
+ * committed offset, or the partition's low mark when it has none, to the high mark.
+ */
+export async function partitionLags(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+): Promise<PartitionLag[]> {
+  const out: PartitionLag[] = [];
+  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+    for (const p of ends) {
+      const at = mine.find((m) => m.partition === p.partition)?.offset ?? '-1';
+      const from = BigInt(at) < 0n ? BigInt(p.low) : BigInt(at);
+      const lag = BigInt(p.high) > from ? BigInt(p.high) - from : 0n;
+      out.push({ topic, partition: p.partition, lag: Number(lag) });
+    }
+  }
+  return out;
+}
+
 /** Unconsumed messages of `group` on `topics`, by topic (absent when none). */
 export async function groupLag(
   admin: Admin,
@@ -39,17 +70,8 @@ export async function groupLag(
   topics: string[],
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  const committed = await admin.fetchOffsets({ groupId, topics });
-  for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
-    let lag = 0n;
-    for (const p of ends) {
-      const at = mine.find((m) => m.partition === p.partition)?.offset ?? '-1';
-      const from = BigInt(at) < 0n ? BigInt(p.low) : BigInt(at);
-      if (BigInt(p.high) > from) lag += BigInt(p.high) - from;
-    }
-    if (lag > 0n) out[topic] = Number(lag);
+  for (const { topic, lag } of await partitionLags(admin, groupId, topics)) {
+    if (lag > 0) out[topic] = (out[topic] ?? 0) + lag;
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { DlqPublisher } from '../shared/dlq.ts';
 import { onShutdown, startHealthServer } from '../shared/health.ts';
 import { clickhouseShape, commonShape, kafkaShape, temporalShape } from '../shared/service-config.ts';
 import { createIngestWorker } from './worker.ts';
+import { initMetrics } from '../shared/metrics.ts';
 
 const cfg = loadConfigOrExit({
   ...kafkaShape,
@@ -18,6 +19,7 @@ const cfg = loadConfigOrExit({
   WORKER_CORRELATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
 });
 const log = createLogger('worker');
+initMetrics('worker');
 const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'worker', log });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 await producer.connect();

@@ -9,6 +9,7 @@ import { rawTopic } from '../../../schemas/topics.ts';
 import { redactTokenParams, stripTokens } from '../urls.ts';
 import type { DeadLetter } from '../dlq.ts';
 import type { Logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
 import type { Pseudonymizer } from '../pseudonym.ts';
 import { completeEvent } from './envelope.ts';
 import { InputUnreadableError, openInput } from './readers.ts';
@@ -122,6 +123,8 @@ interface Pending {
   eventId: string;
   key: string;
   value: string;
+  /** Where in its input the record was (a line, a row, a page item): its correlation back. */
+  position: string;
 }
 
 /**
@@ -139,6 +142,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const seen = new RecentIds(opts.rememberIds ?? 2_000_000);
   const started = Date.now();
   const log = opts.log.child({ module: 'import', source: source.name });
+  const counted = metrics.importEvents;
   const summaries: InputSummary[] = [];
   const seal = opts.seal;
   if (source.sensitive && !seal)
@@ -169,6 +173,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       try {
         if (letters.length > 0) {
           await sink.deadLetter(letters);
+          counted.inc({ source: source.name, outcome: 'dead_lettered' }, letters.length);
           letters = [];
         }
         if (pending.length === 0) return;
@@ -177,8 +182,27 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         const stored = opts.stored ? await opts.stored(batch.map((p) => p.eventId)) : new Set<string>();
         const fresh = batch.filter((p) => !stored.has(p.eventId));
         s.duplicates += batch.length - fresh.length;
+        counted.inc({ source: source.name, outcome: 'duplicate' }, batch.length - fresh.length);
         if (fresh.length > 0) await sink.publish(fresh.map((p) => ({ topic, key: p.key, value: p.value })));
         s.published += fresh.length;
+        counted.inc({ source: source.name, outcome: 'published' }, fresh.length);
+        const first = fresh[0];
+        const last = fresh[fresh.length - 1];
+        if (!first || !last) return;
+        // Event ids and positions only: values may hold (pseudonymized) identifiers.
+        if (log.isLevelEnabled('debug'))
+          for (const p of fresh)
+            log.debug({ input: name, event_id: p.eventId, position: p.position }, 'event published');
+        log.info(
+          {
+            input: name,
+            topic,
+            events: fresh.length,
+            first: { event_id: first.eventId, position: first.position },
+            last: { event_id: last.eventId, position: last.position },
+          },
+          'events published',
+        );
       } catch (err) {
         throw new SinkError(err);
       }
@@ -230,6 +254,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               letter(item.position, item.raw, done.reason, done.detail);
             } else if (seen.has(id)) {
               s.duplicates++;
+              counted.inc({ source: source.name, outcome: 'duplicate' });
             } else {
               const value = done.value;
               // UTF-8 takes at most 3 bytes per UTF-16 unit: only long values need counting.
@@ -242,7 +267,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
                 );
               } else {
                 seen.add(id);
-                pending.push({ eventId: id, key: done.key, value });
+                pending.push({ eventId: id, key: done.key, value, position: item.position });
               }
             }
           }

@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { metrics, timed } from '../../shared/metrics.ts';
 
 /** ClickHouse error codes that mean "this data is wrong", not "try again later". */
 const DATA_ERROR_CODES = new Set(['6', '26', '27', '38', '41', '53', '69', '70', '72', '117', '131', '173']);
@@ -42,12 +43,14 @@ export async function insertIdempotent<R extends object>(
 ): Promise<Rejected<R>[]> {
   if (rows.length === 0) return [];
   const insert = (values: readonly R[], t: string) =>
-    clickhouse.insert({
-      table,
-      values: [...values],
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: t, insert_deduplicate: 1 },
-    });
+    timed(metrics.insertDuration, { table }, () =>
+      clickhouse.insert({
+        table,
+        values: [...values],
+        format: 'JSONEachRow',
+        clickhouse_settings: { insert_deduplication_token: t, insert_deduplicate: 1 },
+      }),
+    );
   try {
     await insert(rows, token);
     return [];

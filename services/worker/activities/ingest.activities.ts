@@ -33,6 +33,7 @@ import { ClaimMissingError, readClaim } from '../../shared/batch-claims.ts';
 import { sendInChunks } from '../../shared/kafka.ts';
 import { createSignalCoalescer } from './sponsor-signals.ts';
 import { insertIdempotent, unavailable, type Rejected } from './clickhouse-insert.ts';
+import { instrumentActivities, metrics } from '../../shared/metrics.ts';
 
 export interface IngestActivityDeps {
   clickhouse: ClickHouseClient;
@@ -102,6 +103,7 @@ export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'ta
           log.warn({ err, token, rows: rows.length }, 'batch rejected as invalid; inserting row by row'),
       );
       const deadLettered = await deadLetterRejected(rejected, 'worker:insertRawEvents');
+      metrics.eventsStored.inc({ table: 'raw_events' }, rows.length - deadLettered);
       return { inserted: rows.length - deadLettered, deadLettered };
     },
 
@@ -143,6 +145,7 @@ export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'ta
           if (raw) letters.push(rowLetter(raw, 'insert_failed', reason, `worker:enrichAndStore:${table}`));
         }
         stored += entries.length - rejected.length;
+        metrics.eventsStored.inc({ table }, entries.length - rejected.length);
       }
       // Enriched topics are at-least-once: a retried activity publishes again; consumers key
       // on event_id (the value carries it), as the topic's documentation says.
@@ -153,7 +156,10 @@ export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'ta
           deps.producer,
           [...byTopic].flatMap(([topic, messages]) => messages.map((m) => ({ topic, ...m }))),
         );
-        for (const m of byTopic.values()) published += m.length;
+        for (const [topic, m] of byTopic) {
+          published += m.length;
+          metrics.eventsPublished.inc({ topic }, m.length);
+        }
       }
       await deps.dlq.publish(letters);
       for (const s of await sponsorsOfAnnotatedAds([...new Set(annotated)])) sponsors.add(s);
@@ -162,8 +168,12 @@ export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'ta
   };
 }
 
-/** Creates the activities bound to their clients. */
+/**
+ * Creates the activities bound to their clients, timed and their failures counted (metrics.ts).
+ * The batch activities log with `batchId` (the ingestBatch workflow id, the bridge's too).
+ */
 export function createIngestActivities(deps: IngestActivityDeps): IngestActivities {
+  const log = deps.log.child({ module: 'ingest-activities' });
   const steps = createBatchSteps(deps);
   // Concurrent batches that touch one sponsor share a signal sent after all of them asked.
   const signals = createSignalCoalescer(async (sponsorId, batchId) => {
@@ -177,7 +187,7 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
       typedSearchAttributes: [{ key: SPONSOR, value: sponsorId }],
     });
   });
-  return {
+  return instrumentActivities({
     insertRawEvents: ({ rows, dedupToken }: InsertRawEventsInput) => steps.insertRaw(rows, dedupToken),
     enrichAndStore: ({ rows, dedupToken }: EnrichAndStoreInput) => steps.enrichAndStore(rows, dedupToken),
     async storeClaimedBatch({ batchId, count }: StoreClaimedBatchInput) {
@@ -192,12 +202,28 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
       // The same tokens as the two activities of inline batches: a retry or a replay is a no-op.
       const raw = await steps.insertRaw(rows, batchId);
       const enriched = await steps.enrichAndStore(rows, batchId);
-      return {
+      const result = {
         ...enriched,
         inserted: raw.inserted,
         deadLettered: raw.deadLettered + enriched.deadLettered,
       };
+      log.info(
+        {
+          batchId,
+          events: rows.length,
+          inserted: result.inserted,
+          stored: result.stored,
+          published: result.published,
+          deadLettered: result.deadLettered,
+          sponsors: result.sponsors.length,
+        },
+        'claimed batch stored',
+      );
+      return result;
     },
-    notifySponsors: ({ sponsors, batchId }: NotifySponsorsInput) => signals.touch(sponsors, batchId),
-  };
+    async notifySponsors({ sponsors, batchId }: NotifySponsorsInput) {
+      await signals.touch(sponsors, batchId);
+      log.info({ batchId, sponsors }, 'sponsors notified');
+    },
+  });
 }
