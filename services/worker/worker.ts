@@ -24,6 +24,7 @@ import { createRebuildActivities } from './activities/rebuild.activities.ts';
 import { createRollupActivities } from './activities/rollup.activities.ts';
 import { syncReference } from './activities/reference.ts';
 import { correlationTaskQueue } from '../../workflows/task-queues.ts';
+import { instrumentActivities } from '../shared/metrics.ts';
 
 /** workflows/index.ts, which the SDK bundles for its sandbox. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -121,10 +122,10 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     namespace: deps.namespace,
     taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: {
+    activities: instrumentActivities({
       ...createIngestActivities({ ...common, temporal, taskQueue }),
       ...createRebuildActivities({ clickhouse: deps.clickhouse, kafka: deps.kafka, steps, log: deps.log }),
-    },
+    }),
     // Batch activities mostly wait on ClickHouse, Kafka and Temporal: with too few slots they
     // queue behind each other while the machine idles (docs/performance.md).
     maxConcurrentActivityTaskExecutions: 16,
@@ -133,10 +134,10 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     connection,
     namespace: deps.namespace,
     taskQueue: correlationTaskQueue(taskQueue),
-    activities: {
+    activities: instrumentActivities({
       ...createCorrelationActivities({ clickhouse: deps.clickhouse, producer: deps.producer, log: deps.log }),
       ...createRollupActivities({ clickhouse: deps.clickhouse, log: deps.log }),
-    },
+    }),
     maxConcurrentActivityTaskExecutions: deps.correlationConcurrency ?? 1,
   });
   const workers = [worker, correlationWorker];

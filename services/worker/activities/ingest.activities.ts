@@ -33,7 +33,7 @@ import { ClaimMissingError, readClaim } from '../../shared/batch-claims.ts';
 import { sendInChunks } from '../../shared/kafka.ts';
 import { createSignalCoalescer } from './sponsor-signals.ts';
 import { insertIdempotent, unavailable, type Rejected } from './clickhouse-insert.ts';
-import { instrumentActivities, metrics } from '../../shared/metrics.ts';
+import { metrics } from '../../shared/metrics.ts';
 
 export interface IngestActivityDeps {
   clickhouse: ClickHouseClient;
@@ -187,7 +187,7 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
       typedSearchAttributes: [{ key: SPONSOR, value: sponsorId }],
     });
   });
-  return instrumentActivities({
+  return {
     insertRawEvents: ({ rows, dedupToken }: InsertRawEventsInput) => steps.insertRaw(rows, dedupToken),
     enrichAndStore: ({ rows, dedupToken }: EnrichAndStoreInput) => steps.enrichAndStore(rows, dedupToken),
     async storeClaimedBatch({ batchId, count }: StoreClaimedBatchInput) {
@@ -225,5 +225,5 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
       await signals.touch(sponsors, batchId);
       log.info({ batchId, sponsors }, 'sponsors notified');
     },
-  });
+  };
 }
