@@ -1,10 +1,9 @@
 /**
- * What the correlation activity reads for one sponsor (`candidatesQuery`: the per-sponsor views
- * of migration 0010 for contradictions and post lifts, the plain views filtered by sponsor for the
- * others) against the plain views of 0005/0006 that analysts read: for every kind and every
- * sponsor, the same rows (ids, details byte for byte, source events). The fixture has several
- * sponsors in one fresh database, so a view that leaked another sponsor's rows, or lost a pair
- * across a funder network, would differ.
+ * The per-sponsor candidate views of migration 0010 (`<kind>_candidates_of(sponsor = …)`) and
+ * what the correlation activity reads (`candidatesQuery`), against the plain views of 0005/0006
+ * that analysts read: for every kind and every sponsor, the same rows (ids, details byte for
+ * byte, source events). The fixture has several sponsors in one fresh database, so a view that
+ * leaked another sponsor's rows, or lost a pair across a funder network, would differ.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +28,8 @@ afterAll(async () => {
 });
 
 const INGESTED = '2024-11-07 00:00:00.000';
+/** The kinds with a `<kind>_candidates_of` view (migration 0010). */
+const PER_SPONSOR_VIEW_KINDS: readonly string[] = ['contradiction', 'post_lift'];
 
 function eid(label: string): string {
   return createHash('md5').update(`${db}:${label}`).digest('hex');
@@ -342,6 +343,14 @@ describe('candidatesQuery (per-sponsor correlation candidates)', () => {
         const before = await plain(kind, s);
         const after = await select<CandidateRow>(candidatesQuery(kind), { sponsor: s });
         expect({ kind, s, rows: after }).toEqual({ kind, s, rows: before });
+        if (PER_SPONSOR_VIEW_KINDS.includes(kind)) {
+          const viaView = await select<CandidateRow>(
+            `SELECT toString(correlation_id) AS correlation_id, sponsor_id, subject, detail, source_event_ids
+             FROM ${kind}_candidates_of(sponsor = {sponsor:String}) ORDER BY correlation_id`,
+            { sponsor: s },
+          );
+          expect({ kind, s, rows: viaView }).toEqual({ kind, s, rows: before });
+        }
         found[kind][s] = after.length;
       }
     }
