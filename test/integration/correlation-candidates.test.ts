@@ -1,5 +1,5 @@
 /**
- * The per-sponsor candidate views of migration 0010 (`<kind>_candidates_of(sponsor = …)`) and
+ * The per-sponsor candidate views of migration 0010 (`sponsor_<kind>_candidates(sponsor = …)`) and
  * what the correlation activity reads (`candidatesQuery`), against the plain views of 0005/0006
  * that analysts read: for every kind and every sponsor, the same rows (ids, details byte for
  * byte, source events). The fixture has several sponsors in one fresh database, so a view that
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const INGESTED = '2024-11-07 00:00:00.000';
-/** The kinds with a `<kind>_candidates_of` view (migration 0010). */
+/** The kinds with a `sponsor_<kind>_candidates` view (migration 0010). */
 const PER_SPONSOR_VIEW_KINDS: readonly string[] = ['contradiction', 'post_lift'];
 
 function eid(label: string): string {
@@ -346,7 +346,7 @@ describe('candidatesQuery (per-sponsor correlation candidates)', () => {
         if (PER_SPONSOR_VIEW_KINDS.includes(kind)) {
           const viaView = await select<CandidateRow>(
             `SELECT toString(correlation_id) AS correlation_id, sponsor_id, subject, detail, source_event_ids
-             FROM ${kind}_candidates_of(sponsor = {sponsor:String}) ORDER BY correlation_id`,
+             FROM sponsor_${kind}_candidates(sponsor = {sponsor:String}) ORDER BY correlation_id`,
             { sponsor: s },
           );
           expect({ kind, s, rows: viaView }).toEqual({ kind, s, rows: before });

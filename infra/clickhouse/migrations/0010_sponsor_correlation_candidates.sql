@@ -1,6 +1,6 @@
 -- Per-sponsor correlation candidates for the sponsor correlation workflow
 -- (services/worker/activities/correlate.activities.ts): parameterized views
--- `<kind>_candidates_of(sponsor = '<committee id>')` for the kinds whose plain view reads every
+-- `sponsor_<kind>_candidates(sponsor = '<committee id>')` for the kinds whose plain view reads every
 -- sponsor (contradiction, post_lift). Each returns exactly the rows of the plain view
 -- `<kind>_candidates` (0005) WHERE sponsor_id = the sponsor, with the same columns, ids, details
 -- and source_event_ids. funding_flow_candidates and funnel_candidates need none: they read the
@@ -17,9 +17,13 @@
 --
 -- The plain views stay as they are, for analysts who ask about all sponsors; the
 -- correlation-candidates integration test checks that both give the same rows for every kind.
--- The correlation activity reads post_lift_candidates_of. contradiction_candidates_of answers an
--- analyst's question about one sponsor and its funder network; the activity keeps the plain view
--- until that measures slower (at 3,000 ads both were bound by planning, this one ~80 ms slower).
+-- The correlation activity reads sponsor_post_lift_candidates. sponsor_contradiction_candidates
+-- answers an analyst's question about one sponsor and its funder network; the activity keeps the
+-- plain view until that measures slower (at 3,000 ads both were bound by planning, this one
+-- ~80 ms slower).
+-- The names end in _candidates, like the plain views: what lists the analysts' views (the
+-- aggregate fingerprint of the tests) leaves those out, and a parameterized view cannot be
+-- described or read without its parameter.
 -- Statements are CREATE OR REPLACE VIEW: a migration that failed half-way runs again cleanly.
 
 -- Contradictory messaging (0005). A pair of the sponsor's is either two of its own ads
@@ -27,7 +31,7 @@
 -- funders (network funder:<donor>, in any cycle). So only the ads of the sponsor and of those
 -- network sponsors are read, and their majority funders; every network of such an ad is kept,
 -- so a pair's networks, stances and figures are the same as in the plain view.
-CREATE OR REPLACE VIEW contradiction_candidates_of
+CREATE OR REPLACE VIEW sponsor_contradiction_candidates
 AS
 WITH
     -- Scalars, computed once per query (a CTE subquery would run again at each use).
@@ -195,7 +199,7 @@ WHERE sponsor_id = {sponsor:String};
 -- Post -> signup lift (0005): only the sponsor's petitions, the posts that ever linked one of
 -- them (the latest observation's links decide, as in the plain view), and those petitions'
 -- signups (signup_events is sorted by petition_id); posts meet signup minutes day by day.
-CREATE OR REPLACE VIEW post_lift_candidates_of
+CREATE OR REPLACE VIEW sponsor_post_lift_candidates
 AS
 WITH
     sponsor_petitions AS

@@ -24,7 +24,7 @@ import { sendInChunks } from '../../shared/kafka.ts';
 export const CORRELATION_KINDS = CorrelationKind.options;
 
 /**
- * The kinds read through the parameterized view `<kind>_candidates_of` (migration 0010), which
+ * The kinds read through the parameterized view `sponsor_<kind>_candidates` (migration 0010), which
  * returns the rows of `<kind>_candidates` for the sponsor but reads only the sponsor's own data.
  * post_lift: the plain view joins every petition's posts with its signup minutes (1.4 s → 0.25 s
  * for the biggest sponsor at 50,000 bench events). contradiction stays on the plain view: at that
@@ -37,7 +37,7 @@ const PER_SPONSOR_VIEWS: ReadonlySet<CorrelationKind> = new Set<CorrelationKind>
 /** The query of one kind's candidates for the sponsor `{sponsor:String}`, ordered by id. */
 export function candidatesQuery(kind: CorrelationKind): string {
   const from = PER_SPONSOR_VIEWS.has(kind)
-    ? `${kind}_candidates_of(sponsor = {sponsor:String})`
+    ? `sponsor_${kind}_candidates(sponsor = {sponsor:String})`
     : `${kind}_candidates WHERE sponsor_id = {sponsor:String}`;
   return `SELECT toString(correlation_id) AS correlation_id, sponsor_id, subject, detail, source_event_ids
           FROM ${from} ORDER BY correlation_id`;
