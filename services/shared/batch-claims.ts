@@ -47,7 +47,7 @@ export async function readClaim(
   count: number,
 ): Promise<RawEventRow[]> {
   const rs = await clickhouse.query({
-    query: `SELECT rows_json FROM ${CLAIMS_TABLE} WHERE batch_id = {id:String} LIMIT 1`,
+    query: 'SELECT rows_json FROM batch_claims WHERE batch_id = {id:String} LIMIT 1',
     query_params: { id: batchId },
     format: 'JSONEachRow',
   });

@@ -64,9 +64,10 @@ const ALLOWED: readonly Allowed[] = [
   },
   {
     file: 'services/worker/activities/correlate.activities.ts',
-    expr: 'kind',
-    why: 'a CorrelationKind, one of the fixed CORRELATION_KINDS (the *_candidates views)',
-    proof: /kind: CorrelationKind,/,
+    expr: 'from',
+    why: 'one of two FROM clauses built from a CorrelationKind (one of the fixed CORRELATION_KINDS, the *_candidates views); the sponsor goes as {sponsor:String}',
+    proof:
+      /export function candidatesQuery\(kind: CorrelationKind\): string \{\n  const from = PER_SPONSOR_VIEWS\.has\(kind\)/,
   },
   {
     file: 'services/shared/pipeline-status.ts',
