@@ -76,16 +76,27 @@ export async function readTopics(
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [...new Set(ranges.map((r) => r.topic))], fromBeginning: true });
+    // seek() throws until the group is joined, which run() does not wait for.
+    const joined = new Promise<void>((resolve) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+    });
+    const seen = new Set<string>();
     await consumer.run({
       autoCommit: false,
       eachMessage: ({ topic, partition, message }) => {
         const offset = BigInt(message.offset);
         const r = range(topic, partition);
-        if (r && offset >= r.start && offset < r.high) out.push({ topic, partition, offset, message });
+        // A message read before the seek below comes again after it: keep it once.
+        const id = `${topic}/${partition}/${message.offset}`;
+        if (r && offset >= r.start && offset < r.high && !seen.has(id)) {
+          seen.add(id);
+          out.push({ topic, partition, offset, message });
+        }
         last.set(`${topic}/${partition}`, offset);
         return Promise.resolve();
       },
     });
+    await joined;
     for (const r of ranges)
       consumer.seek({ topic: r.topic, partition: r.partition, offset: r.start.toString() });
     await waitFor(
