@@ -1697,6 +1697,82 @@ describe('latest-state tables (0009)', () => {
     expect(await read()).toEqual(first);
   });
 
+  it('posts and post_handles: the latest observation of each post, and every handle, whatever the inserts', async () => {
+    await createOldView('0003_analyst_views.sql', 'posts');
+    await createOldView('0007_sponsor_rollups.sql', 'post_handles');
+    const P = sponsor('posts');
+    const account = `acct-${P}`;
+    const obs = (post: string, label: string, at: string, handle: string | null, likes: number) => ({
+      event_id: eid(`${P}:${label}`),
+      source: 'test',
+      source_record_id: `${P}:${label}`,
+      platform: 'x',
+      post_id: `${P}-${post}`,
+      account_id: account,
+      account_handle: handle,
+      sponsor_id: P,
+      sponsor_confidence: 1,
+      created_at: '2024-10-10 12:00:00.000',
+      observed_at: at,
+      text: 'Sign the petition',
+      urls: ['https://petition.example/sign'],
+      petition_ids: post === '1' ? ['petition-1'] : [],
+      likes,
+      occurred_at: '2024-10-10 12:00:00.000',
+      ingested_at: INGESTED,
+    });
+    const observations = [
+      obs('1', '1a', '2024-10-11 00:00:00.000', `Old${P}`, 1),
+      // The account renamed itself: the latest observation has the new handle.
+      obs('1', '1b', '2024-10-13 00:00:00.000', `New${P}`, 30),
+      obs('1', '1c', '2024-10-12 00:00:00.000', `Old${P}`, 20),
+      // Two observations at the same instant: the larger event_id counts.
+      obs('2', '2a', '2024-10-12 00:00:00.000', null, 5),
+      obs('2', '2b', '2024-10-12 00:00:00.000', null, 6),
+    ];
+    const read = () =>
+      select<Record<string, unknown>>(`SELECT * FROM posts WHERE account_id = {a:String} ORDER BY post_id`, {
+        a: account,
+      });
+    const handles = () =>
+      select<Record<string, unknown>>(
+        `SELECT * FROM post_handles WHERE account_id = {a:String} ORDER BY post_id, account_handle`,
+        { a: account },
+      );
+
+    await insertInBatches('post_observations', [...observations].reverse(), 1);
+    const first = await read();
+    const firstHandles = await handles();
+    expect(await differences('posts', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+    expect(await differences('post_handles', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+    expect(
+      first.map((r) => [r.post_id, r.account_handle, r.likes, r.observations, r.first_observed_at]),
+    ).toEqual([
+      [`${P}-1`, `New${P}`, '30', '3', '2024-10-11 00:00:00.000'],
+      [
+        `${P}-2`,
+        null,
+        [eid(`${P}:2a`), eid(`${P}:2b`)].sort()[1] === eid(`${P}:2a`) ? '5' : '6',
+        '2',
+        '2024-10-12 00:00:00.000',
+      ],
+    ]);
+    expect(firstHandles.map((r) => [r.post_id, r.account_handle])).toEqual([
+      [`${P}-1`, `New${P}`],
+      [`${P}-1`, `Old${P}`],
+      [`${P}-2`, null],
+    ]);
+
+    // Replayed: all at once oldest first, then in pairs; then merged.
+    await insert('post_observations', observations);
+    await insertInBatches('post_observations', observations, 2);
+    await client.command({ query: 'OPTIMIZE TABLE post_latest_observations FINAL' });
+    await client.command({ query: 'OPTIMIZE TABLE post_handle_index FINAL' });
+    expect(await read()).toEqual(first);
+    expect(await handles()).toEqual(firstHandles);
+    expect(await differences('posts', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+  });
+
   it('contradictions: the parsed records equal the detail parsed at query time, tombstones and versions included', async () => {
     await createOldView('0007_sponsor_rollups.sql', 'contradictions');
     const A = sponsor('cr-a');

@@ -648,3 +648,224 @@ FROM contradiction_records FINAL
 WHERE is_deleted = 0
 ORDER BY correlation_id, sponsor_id
 LIMIT 1 BY correlation_id;
+
+-- posts (one row per post at its latest observation) was a window over post_observations FINAL,
+-- and post_handles a DISTINCT over all of it: posts-linking-petitions read every observation
+-- twice (238 ms on 10M rows). The same scheme as for ads: post_latest_observations keeps one row
+-- per post (latest observation by an (observed_at, event_id) version, first observed_at, the
+-- observation versions), and post_handle_index the handles each post was observed under, keyed
+-- by the handle.
+CREATE TABLE IF NOT EXISTS post_latest_observations
+(
+    platform             LowCardinality(String),
+    post_id              String,
+    first_observed_at    SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    observation_versions SimpleAggregateFunction(groupUniqArrayArray, Array(UInt256)) COMMENT 'One version per distinct (observed_at, event_id)',
+    latest               SimpleAggregateFunction(max, Tuple(
+            version UInt256,
+            ingested_at DateTime64(3, 'UTC'),
+            event_id FixedString(32),
+            source String,
+            source_record_id String,
+            account_id String,
+            account_handle Nullable(String),
+            sponsor_id String,
+            sponsor_confidence Float32,
+            created_at DateTime64(3, 'UTC'),
+            observed_at DateTime64(3, 'UTC'),
+            text String,
+            urls Array(String),
+            petition_ids Array(String),
+            likes Nullable(UInt64),
+            reposts Nullable(UInt64),
+            replies Nullable(UInt64),
+            quotes Nullable(UInt64),
+            impressions Nullable(UInt64),
+            stance_subjects Array(String),
+            stance_values Array(String),
+            topics Array(String),
+            occurred_at DateTime64(3, 'UTC')))
+)
+ENGINE = AggregatingMergeTree
+ORDER BY (platform, post_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS post_latest_observations_mv TO post_latest_observations
+AS
+SELECT
+    platform,
+    post_id,
+    observed_at AS first_observed_at,
+    [version] AS observation_versions,
+    CAST(tuple(version,
+        ingested_at,
+        event_id,
+        source,
+        source_record_id,
+        account_id,
+        account_handle,
+        sponsor_id,
+        sponsor_confidence,
+        created_at,
+        observed_at,
+        text,
+        urls,
+        petition_ids,
+        likes,
+        reposts,
+        replies,
+        quotes,
+        impressions,
+        stance_subjects,
+        stance_values,
+        topics,
+        occurred_at) AS Tuple(
+        version UInt256,
+        ingested_at DateTime64(3, 'UTC'),
+        event_id FixedString(32),
+        source String,
+        source_record_id String,
+        account_id String,
+        account_handle Nullable(String),
+        sponsor_id String,
+        sponsor_confidence Float32,
+        created_at DateTime64(3, 'UTC'),
+        observed_at DateTime64(3, 'UTC'),
+        text String,
+        urls Array(String),
+        petition_ids Array(String),
+        likes Nullable(UInt64),
+        reposts Nullable(UInt64),
+        replies Nullable(UInt64),
+        quotes Nullable(UInt64),
+        impressions Nullable(UInt64),
+        stance_subjects Array(String),
+        stance_values Array(String),
+        topics Array(String),
+        occurred_at DateTime64(3, 'UTC'))) AS latest
+FROM
+(
+    SELECT
+        *,
+        -- (observed_at, event_id) as one number, as for ads.
+        bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
+            reinterpretAsUInt128(reverse(unhex(event_id)))) AS version
+    FROM post_observations
+);
+
+INSERT INTO post_latest_observations
+SELECT
+    platform,
+    post_id,
+    observed_at AS first_observed_at,
+    [version] AS observation_versions,
+    CAST(tuple(version,
+        ingested_at,
+        event_id,
+        source,
+        source_record_id,
+        account_id,
+        account_handle,
+        sponsor_id,
+        sponsor_confidence,
+        created_at,
+        observed_at,
+        text,
+        urls,
+        petition_ids,
+        likes,
+        reposts,
+        replies,
+        quotes,
+        impressions,
+        stance_subjects,
+        stance_values,
+        topics,
+        occurred_at) AS Tuple(
+        version UInt256,
+        ingested_at DateTime64(3, 'UTC'),
+        event_id FixedString(32),
+        source String,
+        source_record_id String,
+        account_id String,
+        account_handle Nullable(String),
+        sponsor_id String,
+        sponsor_confidence Float32,
+        created_at DateTime64(3, 'UTC'),
+        observed_at DateTime64(3, 'UTC'),
+        text String,
+        urls Array(String),
+        petition_ids Array(String),
+        likes Nullable(UInt64),
+        reposts Nullable(UInt64),
+        replies Nullable(UInt64),
+        quotes Nullable(UInt64),
+        impressions Nullable(UInt64),
+        stance_subjects Array(String),
+        stance_values Array(String),
+        topics Array(String),
+        occurred_at DateTime64(3, 'UTC'))) AS latest
+FROM
+(
+    SELECT
+        *,
+        -- (observed_at, event_id) as one number, as for ads.
+        bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
+            reinterpretAsUInt128(reverse(unhex(event_id)))) AS version
+    FROM post_observations FINAL
+);
+
+CREATE TABLE IF NOT EXISTS post_handle_index
+(
+    account_handle Nullable(String),
+    platform       LowCardinality(String),
+    post_id        String,
+    account_id     String
+)
+ENGINE = ReplacingMergeTree
+ORDER BY (account_handle, platform, post_id, account_id)
+SETTINGS allow_nullable_key = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS post_handle_index_mv TO post_handle_index
+AS
+SELECT account_handle, platform, post_id, account_id
+FROM post_observations;
+
+INSERT INTO post_handle_index
+SELECT DISTINCT account_handle, platform, post_id, account_id
+FROM post_observations;
+
+-- The posts view of 0003, same columns and rows, from the latest observation of each post.
+CREATE OR REPLACE VIEW posts
+AS
+SELECT
+    platform,
+    post_id,
+    CAST(latest.account_id AS String) AS account_id,
+    CAST(latest.account_handle AS Nullable(String)) AS account_handle,
+    CAST(latest.sponsor_id AS LowCardinality(String)) AS sponsor_id,
+    CAST(latest.sponsor_confidence AS Float32) AS sponsor_confidence,
+    CAST(latest.created_at AS DateTime64(3, 'UTC')) AS created_at,
+    CAST(latest.observed_at AS DateTime64(3, 'UTC')) AS observed_at,
+    CAST(first_observed_at AS DateTime64(3, 'UTC')) AS first_observed_at,
+    length(observation_versions) AS observations,
+    CAST(latest.text AS String) AS text,
+    CAST(latest.urls AS Array(String)) AS urls,
+    CAST(latest.petition_ids AS Array(LowCardinality(String))) AS petition_ids,
+    CAST(latest.likes AS Nullable(UInt64)) AS likes,
+    CAST(latest.reposts AS Nullable(UInt64)) AS reposts,
+    CAST(latest.replies AS Nullable(UInt64)) AS replies,
+    CAST(latest.quotes AS Nullable(UInt64)) AS quotes,
+    CAST(latest.impressions AS Nullable(UInt64)) AS impressions,
+    CAST(latest.stance_subjects AS Array(LowCardinality(String))) AS stance_subjects,
+    CAST(latest.stance_values AS Array(LowCardinality(String))) AS stance_values,
+    CAST(latest.topics AS Array(LowCardinality(String))) AS topics,
+    CAST(latest.event_id AS FixedString(32)) AS event_id,
+    CAST(latest.source AS LowCardinality(String)) AS source,
+    CAST(latest.source_record_id AS String) AS source_record_id
+FROM post_latest_observations FINAL;
+
+-- The post_handles view of 0007, same columns and rows, from the index by handle.
+CREATE OR REPLACE VIEW post_handles
+AS
+SELECT DISTINCT platform, post_id, account_handle, account_id
+FROM post_handle_index;
