@@ -1,16 +1,20 @@
 -- Latest-state tables for the three cookbook queries that the sponsor rollups of 0007 did not
--- cover (docs/performance.md, "Cookbook queries"). Each view keeps its columns, types and rows;
--- only where its rows come from changes.
+-- bring under 100 ms (docs/performance.md, "Cookbook queries"). Each view keeps its columns,
+-- types and rows; only where its rows come from changes.
 --
 -- ads_current sorted every snapshot with its arrays (a window over ad_snapshots FINAL): 1.3 s on
 -- 10M rows. Ads without a sponsor have no sponsor workflow, so a per-sponsor rollup cannot hold
--- them. Instead a materialized view keeps the latest snapshot of each ad in ad_latest_snapshots,
--- a ReplacingMergeTree keyed by (platform, ad_id) whose version encodes (snapshot_at, event_id):
--- the snapshot ads_current showed (latest snapshot_at, ties by the larger event_id) has the
--- highest version, whatever the order of the inserts, their batches and their replays. A replay
--- inserts the same row under the same version, which changes nothing. first_seen and snapshots
--- come from rollup_ads_seen (0004: min(snapshot_at) and uniqExact(event_id) per ad, both
--- duplicate-proof); last_seen is the latest snapshot's snapshot_at, as before.
+-- them. Instead a materialized view keeps one row per ad in ad_latest_snapshots, keyed by
+-- (platform, ad_id), with a version that encodes (snapshot_at, event_id): the snapshot
+-- ads_current showed (latest snapshot_at, ties by the larger event_id) has the highest version,
+-- whatever the order of the inserts, their batches and their replays. The table is an
+-- AggregatingMergeTree rather than a ReplacingMergeTree because ads_current also shows
+-- first_seen and the number of snapshots: min(snapshot_at) and the set of versions merge without
+-- a join, where the uniqExact states of rollup_ads_seen (0004) cost more to read than the rest of
+-- the view. last_seen is the latest snapshot's snapshot_at, as before.
+--
+-- posts and post_handles read every post observation (a window, a DISTINCT): the same scheme
+-- gives one row per post, and an index of the handles keyed by the handle.
 --
 -- contradictions parsed the detail JSON of every contradiction record on every query (264 ms for
 -- 12,460 rows on 10M rows). A materialized view now parses each record once, when it is written,
@@ -19,7 +23,7 @@
 -- LIMIT 1 BY correlation_id reads in order.
 --
 -- Each table is created, then its materialized view, then filled from what is already there: a
--- row written between the two is inserted twice, which a ReplacingMergeTree collapses.
+-- row written between the two is inserted twice, which the tables' merge rules collapse.
 -- Statements are idempotent (IF NOT EXISTS, OR REPLACE) except the backfills, which insert rows
 -- that are already there again, harmlessly, if the migration runs a second time.
 
