@@ -9,21 +9,16 @@
  * records); each oversized one is answered 413 and reaches nothing.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin, Producer } from 'kafkajs';
 import { DlqRecordV1, type DlqReason } from '../../schemas/dlq.ts';
 import { EVENT_SPECS } from '../../schemas/events/index.ts';
 import { DLQ_TOPIC, rawTopic, type EventType } from '../../schemas/topics.ts';
-import { createIngestServer } from '../../services/ingest-http/server.ts';
-import { silentLogger } from '../../services/shared/logger.ts';
-import { createPseudonymizer } from '../../services/shared/pseudonym.ts';
 import { createSealer } from '../../services/shared/seal.ts';
 import { date2024, nastyText } from '../../services/shared/ingest/bad-input.test-support.ts';
 import { testKafka, uniqueSuffix } from '../helpers/stack.ts';
-import { OwnTopicDlq, readTopic } from '../security/kafka-scan.ts';
+import { readTopic } from '../security/kafka-scan.ts';
+import { startOwnIngestServer, type OwnIngestServer } from '../helpers/ingest-server.ts';
 
 const suffix = uniqueSuffix();
 const marker = `badinput-${suffix}`;
@@ -37,43 +32,26 @@ const topicOf = (type: EventType): string => `${rawTopic(type)}.test-${suffix}`;
 /** A DLQ of this test's own: its sealed letters stay out of the shared one. */
 const dlqTopic = `${DLQ_TOPIC}.test-${suffix}`;
 
-let producer: Producer;
-let admin: Admin;
-let server: Server;
 let url: string;
 
+let ingest: OwnIngestServer | undefined;
+
 beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [...TYPES.map(topicOf), dlqTopic].map((topic) => ({
-      topic,
-      numPartitions: 2,
-      replicationFactor: 1,
-    })),
-    waitForLeaders: true,
-  });
-  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  server = createIngestServer({
-    producer,
-    dlq: new OwnTopicDlq(producer, 'ingest-http', dlqTopic),
+  ingest = await startOwnIngestServer({
+    kafka,
     token,
-    log: silentLogger,
+    key,
+    seal: (raw) => sealer.seal(raw),
+    types: TYPES,
+    topicOf,
+    dlqTopic,
+    partitions: 2,
     maxBodyBytes: LIMIT,
-    firstParty: { pseudonymize: createPseudonymizer(key), seal: (raw) => sealer.seal(raw) },
-    rawTopicOf: topicOf,
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = ingest.url;
 });
 
-afterAll(async () => {
-  await new Promise<void>((r) => server?.close(() => r()));
-  await producer?.disconnect();
-  await admin?.deleteTopics({ topics: [...TYPES.map(topicOf), dlqTopic] });
-  await admin?.disconnect();
-});
+afterAll(() => ingest?.close());
 
 type Route = '/v1/events/donation' | '/v1/first-party/signups';
 type Expect = { status: 202 } | { status: 422; reasons: readonly DlqReason[] } | { status: 413 };

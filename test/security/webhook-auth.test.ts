@@ -8,18 +8,13 @@
  * topic, a bad one in the DLQ.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin, Producer } from 'kafkajs';
 import { DlqRecordV1 } from '../../schemas/dlq.ts';
 import { DLQ_TOPIC, rawTopic, type EventType } from '../../schemas/topics.ts';
-import { createIngestServer } from '../../services/ingest-http/server.ts';
-import { silentLogger } from '../../services/shared/logger.ts';
-import { createPseudonymizer } from '../../services/shared/pseudonym.ts';
 import { createSealer } from '../../services/shared/seal.ts';
 import { testKafka, uniqueSuffix } from '../helpers/stack.ts';
-import { endOffsets, OwnTopicDlq, readTopic } from './kafka-scan.ts';
+import { endOffsets, readTopic } from './kafka-scan.ts';
+import { startOwnIngestServer, type OwnIngestServer } from '../helpers/ingest-server.ts';
 
 const suffix = uniqueSuffix();
 const marker = `webhook-auth-${suffix}`;
@@ -34,9 +29,6 @@ const topicOf = (type: EventType): string => `${rawTopic(type)}.test-${suffix}`;
 /** A DLQ of this test's own: its sealed letters stay out of the shared one. */
 const dlqTopic = `${DLQ_TOPIC}.test-${suffix}`;
 
-let producer: Producer;
-let admin: Admin;
-let server: Server;
 let url: string;
 
 const donation = (id: string, extra: Record<string, unknown> = {}) =>
@@ -65,37 +57,23 @@ const ROUTES = [
   { path: '/v1/first-party/signups', type: 'signup' as const, body: signup },
 ];
 
+let ingest: OwnIngestServer | undefined;
+
 beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [...TYPES.map(topicOf), dlqTopic].map((topic) => ({
-      topic,
-      numPartitions: 1,
-      replicationFactor: 1,
-    })),
-    waitForLeaders: true,
-  });
-  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  server = createIngestServer({
-    producer,
-    dlq: new OwnTopicDlq(producer, 'ingest-http', dlqTopic),
+  ingest = await startOwnIngestServer({
+    kafka,
     token,
-    log: silentLogger,
-    firstParty: { pseudonymize: createPseudonymizer(key), seal: (raw) => sealer.seal(raw) },
-    rawTopicOf: topicOf,
+    key,
+    seal: (raw) => sealer.seal(raw),
+    types: TYPES,
+    topicOf,
+    dlqTopic,
+    partitions: 1,
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = ingest.url;
 });
 
-afterAll(async () => {
-  await new Promise<void>((r) => server?.close(() => r()));
-  await producer?.disconnect();
-  await admin?.deleteTopics({ topics: [...TYPES.map(topicOf), dlqTopic] });
-  await admin?.disconnect();
-});
+afterAll(() => ingest?.close());
 
 /** How many messages each of this test's raw topics holds. */
 async function published(): Promise<Record<string, number>> {
