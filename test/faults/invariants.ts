@@ -20,17 +20,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import { EVENT_TYPES, rawTopic, type EventType } from '../../schemas/topics.ts';
 import { waitFor } from '../../infra/local/wait.ts';
-
-/** Which typed table each event type fills (0002_event_tables.sql). */
-export const TYPED_TABLE: Readonly<Record<EventType, string>> = {
-  donation: 'donation_events',
-  payout: 'payout_filings',
-  ad: 'ad_snapshots',
-  annotation: 'ad_annotations',
-  post: 'post_observations',
-  signup: 'signup_events',
-  contact: 'contact_events',
-};
+import { TABLE_OF_TYPE } from '../../services/enrich/index.ts';
 
 /** Tables whose FINAL keeps one row per event (ad_annotations keeps one per coder and subject). */
 const KEYED_BY_EVENT = new Set([
@@ -266,7 +256,7 @@ async function checkConservation(
     dead_letters_enrichment: dlq.enrichment.size,
   };
   for (const type of EVENT_TYPES) {
-    const table = TYPED_TABLE[type];
+    const table = TABLE_OF_TYPE[type];
     const expected = [...rawIds].filter(([id, t]) => t === type && !dlq.enrichment.has(id)).map(([id]) => id);
     const typed = new Set(
       (await rows<{ id: string }>(ch, `SELECT DISTINCT toString(event_id) AS id FROM ${table}`)).map(
