@@ -1774,7 +1774,7 @@ describe('latest-state tables (0009)', () => {
   });
 
   it('contradictions: the parsed records equal the detail parsed at query time, tombstones and versions included', async () => {
-    await createOldView('0007_sponsor_rollups.sql', 'contradictions');
+    await createOldView('0003_analyst_views.sql', 'contradictions');
     const A = sponsor('cr-a');
     const B = sponsor('cr-b');
     const side = (ad: string, sponsorId: string, stance: string, state: string, spend: string) => ({

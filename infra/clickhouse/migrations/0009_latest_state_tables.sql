@@ -604,7 +604,7 @@ FROM
     WHERE kind = 'contradiction'
 );
 
--- The contradictions view of 0007, same columns and rows, from the parsed records.
+-- The contradictions view of 0003, same columns and rows, from the parsed records.
 CREATE OR REPLACE VIEW contradictions
 AS
 SELECT
