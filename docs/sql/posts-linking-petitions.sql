@@ -4,7 +4,7 @@
 --   observation); petition_ids are the
 --   petitions its links lead to (ref_petitions url prefixes). The post → signup lift of each is
 --   in post_lift_candidates / correlations kind 'post_lift'.
--- Views: posts
+-- Views: posts, post_handles
 -- param: handle=America
 -- Run: npx influence sql --file docs/sql/posts-linking-petitions.sql --param handle=America
 -- On the bundled sample (expected.json, posts): 24 posts by @America (author_id
@@ -17,8 +17,9 @@ SELECT
     min(created_at) AS first_post_at,
     max(created_at) AS last_post_at
 FROM posts
--- posts holds one row per post (post_latest_observations, migration 0009): filtering it on the
--- latest handle is cheaper than narrowing it first by the handles ever observed (post_handles).
-WHERE account_handle = {handle:String}
+-- The posts ever observed under the handle (post_handles) first: a filter on post_id reaches
+-- the observations' sort key, where a filter on the latest handle alone reads every post.
+WHERE post_id IN (SELECT post_id FROM post_handles WHERE account_handle = {handle:String})
+    AND account_handle = {handle:String}
 GROUP BY account_id
 ORDER BY account_id;
