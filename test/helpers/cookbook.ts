@@ -4,61 +4,9 @@
  * from infra/sample/campaign/expected.json, so the figures live in one place — and a comparator
  * that ignores formatting (decimal strings vs numbers, "23.5" vs "23.50").
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CampaignFigures } from '../../infra/sample/campaign/generate.ts';
 
-export const COOKBOOK_DIR = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'docs',
-  'sql',
-);
-
-export interface CookbookQuery {
-  /** The file name without `.sql`, e.g. `cost-per-phone-via-referral-bounties`. */
-  name: string;
-  file: string;
-  /** The whole file, comment header included (ClickHouse ignores the comments). */
-  sql: string;
-  /** Default parameter values from the header's `-- param: name=value` lines. */
-  params: Record<string, string>;
-}
-
-/** A header line declaring a parameter's default: `-- param: committee=C00879510`. */
-const PARAM_LINE = /^--\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
-
-/**
- * Every cookbook query, sorted by name. @throws when a file uses a `{name:Type}` parameter its
- * header gives no default for, or declares one it does not use: the defaults are what the
- * comment's figures were computed with, so they must be complete.
- */
-export function loadCookbook(dir: string = COOKBOOK_DIR): CookbookQuery[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((f) => {
-      const file = path.join(dir, f);
-      const sql = readFileSync(file, 'utf8');
-      const params: Record<string, string> = {};
-      for (const line of sql.split('\n')) {
-        const m = PARAM_LINE.exec(line.trim());
-        if (m?.[1] !== undefined) params[m[1]] = (m[2] ?? '').trim();
-      }
-      const code = sql
-        .split('\n')
-        .filter((l) => !l.trimStart().startsWith('--'))
-        .join('\n');
-      const used = new Set([...code.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*):/g)].map((m) => m[1] ?? ''));
-      const missing = [...used].filter((p) => !(p in params));
-      const unused = Object.keys(params).filter((p) => !used.has(p));
-      if (missing.length > 0) throw new Error(`${f}: no "-- param:" default for ${missing.join(', ')}`);
-      if (unused.length > 0) throw new Error(`${f}: "-- param:" for unused ${unused.join(', ')}`);
-      return { name: f.slice(0, -'.sql'.length), file, sql, params };
-    });
-}
+export { COOKBOOK_DIR, loadCookbook, type CookbookQuery } from '../../services/cli/cookbook.ts';
 
 export type Cell = string | number | null;
 /** The columns a query must return, by name; columns not named are not compared. */

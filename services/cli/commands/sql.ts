@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from '../../shared/logger.ts';
 import { createClickHouse } from '../../shared/clickhouse.ts';
 import { CliError, EXIT, currentEndpoints, stackConfig } from '../context.ts';
+import { declaredParams } from '../cookbook.ts';
 
 export const SQL_HELP = `Usage: influence sql "<query>" | --file F [--format F] [--param name=value]... [--write]
 
@@ -13,11 +14,13 @@ parameters, never spliced into the text: write {name:Type} in the query and --pa
   --file F      read the query from a file ("-" for stdin), e.g. a cookbook query in docs/sql
   --format F    output format (default PrettyCompactMonoBlock on a terminal, TSVWithNames
                 otherwise; any ClickHouse output format, e.g. JSONEachRow, CSVWithNames)
-  --param k=v   a query parameter (repeatable)
+  --param k=v   a query parameter (repeatable). A query's header lines "-- param: k=v" (as
+                every cookbook query has) give the defaults; --param overrides them
   --database D  database (default: the stack's, usually "influence")
   --write       run as the writer instead of the read-only analyst user (operators only)
 
 Examples:
+  npx influence sql --file docs/sql/efficiency-by-state.sql
   npx influence sql --file docs/sql/lottery-cost-per-signup-by-state.sql --param committee=C00879510
   npx influence sql "SELECT type, count() FROM raw_events FINAL GROUP BY type"
   npx influence sql "SELECT * FROM raw_events WHERE type = {t:String} LIMIT 5" --param t=donation --format JSONEachRow`;
@@ -44,7 +47,7 @@ export async function sqlCommand(argv: string[], log: Logger): Promise<number> {
     throw new CliError('give the query as text or with --file, not both', EXIT.usage);
   const query = (values.file !== undefined ? readQueryFile(values.file) : positionals.join(' ')).trim();
   if (!query) throw new CliError(`no query given\n\n${SQL_HELP}`, EXIT.usage);
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = declaredParams(query);
   for (const p of values.param) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new CliError(`--param expects name=value, got "${p}"`, EXIT.usage);
