@@ -28,6 +28,30 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   ].join('\n');
 }
 
+/**
+ * A decimal amount (ClickHouse's Decimal as a JSON number or string, e.g. `5182694.24`) in
+ * cents, rounded half up past the second place. @throws on anything that is not a decimal.
+ */
+export function toCents(amount: string | number): bigint {
+  const m = /^(-)?(\d+)(?:\.(\d*))?$/.exec(String(amount));
+  if (!m) throw new Error(`not a decimal amount: ${String(amount)}`);
+  const frac = (m[3] ?? '').padEnd(3, '0');
+  const c = BigInt(m[2] ?? '0') * 100n + BigInt(frac.slice(0, 2)) + (Number(frac[2]) >= 5 ? 1n : 0n);
+  return m[1] ? -c : c;
+}
+
+/** Cents as dollars with thousands separators: `518269424n` → `5,182,694.24`. */
+export function formatCents(c: bigint): string {
+  const a = c < 0n ? -c : c;
+  const whole = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${c < 0n ? '-' : ''}${whole}.${String(a % 100n).padStart(2, '0')}`;
+}
+
+/** A decimal amount as dollars with thousands separators. */
+export function money(amount: string | number): string {
+  return formatCents(toCents(amount));
+}
+
 /** A destination that prints pino lines as `time component: message` on a terminal. */
 function humanStderr(): Writable {
   return new Writable({

@@ -14,7 +14,9 @@ import { createKafka } from '../../services/shared/kafka.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { rawTopic, DLQ_TOPIC } from '../../schemas/topics.ts';
 import { IMPORT_SOURCES } from '../../services/cli/sources.ts';
+import type { CampaignFigures } from '../../infra/sample/campaign/generate.ts';
 import { influence as runCli, type CliResult } from '../helpers/cli.ts';
+import { compareRows, expectedFor } from '../helpers/cookbook.ts';
 
 const dirs: string[] = [];
 
@@ -57,12 +59,14 @@ describe('influence run --once (the main job)', () => {
       }[];
       totals: { read: number; published: number; dead_lettered: number; duplicates: number };
       landed: { type: string; source: string; events: string }[];
+      efficiency: { sponsor: string; by_state: Record<string, unknown>[] };
+      contradictory_ad_pairs: number;
       endpoints: Status;
     };
     // Rows per file as the generator wrote them (infra/sample/campaign/expected.json).
-    const expected = JSON.parse(readFileSync(path.join(CAMPAIGN_DIR, 'expected.json'), 'utf8')) as {
-      rows: Record<string, number>;
-    };
+    const expected = JSON.parse(
+      readFileSync(path.join(CAMPAIGN_DIR, 'expected.json'), 'utf8'),
+    ) as CampaignFigures;
     for (const { file } of CAMPAIGN_IMPORTS) {
       const input = report.imports.flatMap((i) => i.inputs).find((i) => path.basename(i.input) === file);
       expect(input?.read, file).toBe(expected.rows[file]);
@@ -81,6 +85,10 @@ describe('influence run --once (the main job)', () => {
     }
     const landedBySource = new Map(report.landed.map((l) => [l.source, Number(l.events)]));
     expect(landedBySource).toEqual(publishedBySource);
+    // The spending-efficiency report is the cookbook's, with the figures the generator wrote.
+    expect(report.efficiency.sponsor).toBe(expected.committee_id);
+    expect(compareRows(report.efficiency.by_state, expectedFor('efficiency-by-state', expected))).toEqual([]);
+    expect(report.contradictory_ad_pairs).toBe(expectedFor('contradictory-ad-pairs', expected).length);
     expect(report.endpoints.ui.temporal).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(report.endpoints.clickhouse.analyst_url).toMatch(/^http:\/\/analyst:/);
     // --once stops everything it started.
@@ -180,5 +188,47 @@ describe('influence stack up --detach … stack down', () => {
       expect(isAlive(p.pid), `${p.name} (${p.pid}) still running`).toBe(false);
     const after = await influence(dir, ['stack', 'status', '--json']);
     expect(after.code).toBe(3);
+  });
+});
+
+describe('help and exit codes', () => {
+  it('every command answers --help on stdout, without colour when piped', async () => {
+    const dir = stateDir();
+    const top = await influence(dir, ['--help']);
+    expect(top.code).toBe(0);
+    const listed = top.stdout
+      .slice(top.stdout.indexOf('Commands:'))
+      .split('\n')
+      .slice(1)
+      .map((l) => /^ {2}([a-z]+)\b/.exec(l)?.[1])
+      .filter((n): n is string => n !== undefined);
+    expect(listed).toEqual(expect.arrayContaining(['run', 'stack', 'import', 'sql', 'wait', 'rebuild']));
+    const helps = await Promise.all(listed.map((name) => influence(dir, [name, '--help'])));
+    for (const [i, name] of listed.entries()) {
+      const h = helps[i];
+      expect(h?.code, name).toBe(0);
+      expect(h?.stdout, name).toMatch(new RegExp(`^Usage: influence ${name}\\b`));
+      expect(h?.stdout, name).not.toContain('\x1b[');
+    }
+  });
+
+  it('usage errors exit 2, a missing stack 3, each with what to do', async () => {
+    const dir = stateDir();
+    const [none, unknown, badFlag, noStack, status] = await Promise.all([
+      influence(dir, []),
+      influence(dir, ['nope']),
+      influence(dir, ['sql', '--bogus']),
+      influence(dir, ['sql', 'SELECT 1']),
+      influence(dir, ['stack', 'status', '--json']),
+    ]);
+    expect(none.code).toBe(2);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "nope"');
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain('influence sql --help');
+    expect(noStack.code).toBe(3);
+    expect(noStack.stderr).toContain('npx influence stack up');
+    expect(status.code).toBe(3);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: false });
   });
 });

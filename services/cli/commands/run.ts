@@ -17,7 +17,8 @@ import { createSealer } from '../../shared/seal.ts';
 import { runImport, type ImportSummary } from '../../shared/ingest/importer.ts';
 import { kafkaSink } from '../../shared/ingest/kafka-sink.ts';
 import { EXIT, stackConfig } from '../context.ts';
-import { bold, printJson, table } from '../output.ts';
+import { cookbookQuery } from '../cookbook.ts';
+import { bold, formatCents, money, printJson, table, toCents } from '../output.ts';
 import { IMPORT_SOURCES } from '../sources.ts';
 import { bringUp, statusObject, untilSignal } from './stack.ts';
 
@@ -28,8 +29,9 @@ bridge and the worker; imports the bundled sample campaign (infra/sample/campaig
 donations and Schedule E payouts, the petition's bounties, lottery and signups, canvass
 contacts, Snapchat and Meta ads with coders' annotations, @America posts); waits until the
 pipeline is idle (enriched into ClickHouse, sponsors' correlations computed);
-prints what landed and the addresses of the SQL endpoint and the Temporal UI; then keeps
-everything running until Ctrl-C.
+prints what landed, the spending-efficiency report (docs/sql/efficiency-by-state.sql: what the
+sponsor spent in each swing state and what it bought) and the addresses of the SQL endpoint,
+the Temporal UI and the dashboard; then keeps everything running until Ctrl-C.
 
   --once   stop everything and exit after the report
   --json   print the report as JSON`;
@@ -88,13 +90,18 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
     await waitForPipelineIdle({ brokers: e.kafka.brokers, temporal: e.temporal, log, timeoutMs: 300_000 });
     const ch = createClickHouse({ url: e.clickhouse.url, database: e.clickhouse.database, log });
     let landed: { type: string; source: string; events: string }[];
+    let efficiency: EfficiencyRow[];
+    let contradictions: number;
+    const report = cookbookQuery('efficiency-by-state');
+    const pairs = cookbookQuery('contradictory-ad-pairs');
     try {
-      const rs = await ch.query({
-        query:
-          'SELECT type, source, count() AS events FROM raw_events FINAL GROUP BY type, source ORDER BY type, source',
-        format: 'JSONEachRow',
-      });
-      landed = await rs.json();
+      const rows = async <T>(query: string, params: Record<string, string> = {}): Promise<T[]> =>
+        (await ch.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+      landed = await rows(
+        'SELECT type, source, count() AS events FROM raw_events FINAL GROUP BY type, source ORDER BY type, source',
+      );
+      efficiency = await rows<EfficiencyRow>(report.sql, report.params);
+      contradictions = (await rows(pairs.sql, pairs.params)).length;
     } finally {
       await ch.close();
     }
@@ -107,7 +114,14 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
       duplicates: imports.reduce((n, s) => n + s.duplicates, 0),
     };
     if (values.json) {
-      printJson({ imports, totals, landed, endpoints: status });
+      printJson({
+        imports,
+        totals,
+        landed,
+        efficiency: { sponsor: report.params['sponsor'], query: report.file, by_state: efficiency },
+        contradictory_ad_pairs: contradictions,
+        endpoints: status,
+      });
     } else {
       const out = process.stdout;
       out.write(`\n${bold('Sample campaign imported')} (infra/sample/campaign)\n\n`);
@@ -125,6 +139,13 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
           ['type', 'source', 'events'],
           landed.map((r) => [r.type, r.source, r.events]),
         )}\n`,
+      );
+      out.write(
+        `\n${bold('Spending efficiency')} of ${report.params['sponsor']} by swing state (docs/sql/efficiency-by-state.sql)\n\n`,
+      );
+      out.write(`${efficiencyTable(efficiency)}\n`);
+      out.write(
+        `\n${contradictions} pairs of its ads said opposite things to different states at the same time (docs/sql/contradictory-ad-pairs.sql).\n`,
       );
       out.write(`\n${bold('Where to look')}\n\n`);
       out.write(
@@ -152,4 +173,62 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
     await started.stop();
   }
   return EXIT.ok;
+}
+
+/** One row of docs/sql/efficiency-by-state.sql (amounts as ClickHouse's decimal strings). */
+export interface EfficiencyRow {
+  state: string;
+  spend_usd: string | number;
+  petition_spend: string | number;
+  canvass_spend: string | number;
+  signups: string | number;
+  referred: string | number;
+  phones: string | number;
+  contact_attempts: string | number;
+  contacted: string | number;
+  petition_cost_per_signup_usd: string | number | null;
+  petition_cost_per_phone_usd: string | number | null;
+  canvass_cost_per_contact_usd: string | number | null;
+}
+
+/** The efficiency report as a terminal table: spend and what it bought, with a total row. */
+export function efficiencyTable(rows: readonly EfficiencyRow[]): string {
+  const cents = (pick: (r: EfficiencyRow) => string | number): bigint =>
+    rows.reduce((t, r) => t + toCents(pick(r)), 0n);
+  const count = (pick: (r: EfficiencyRow) => string | number): number =>
+    rows.reduce((t, r) => t + Number(pick(r)), 0);
+  /** spend / n, rounded half up to the cent, as the query's round() does. */
+  const per = (spend: bigint, n: number): string =>
+    n > 0 ? formatCents((spend * 2n + BigInt(n)) / (2n * BigInt(n))) : '-';
+  const cost = (v: string | number | null): string => (v === null ? '-' : money(v));
+  const petition = cents((r) => r.petition_spend);
+  const canvass = cents((r) => r.canvass_spend);
+  const signups = count((r) => r.signups);
+  const phones = count((r) => r.phones);
+  const contacted = count((r) => r.contacted);
+  return table(
+    ['state', 'spend $', 'signups', 'per signup $', 'phones', 'per phone $', 'contacted', 'per contact $'],
+    [
+      ...rows.map((r) => [
+        r.state,
+        money(r.spend_usd),
+        Number(r.signups),
+        cost(r.petition_cost_per_signup_usd),
+        Number(r.phones),
+        cost(r.petition_cost_per_phone_usd),
+        Number(r.contacted),
+        cost(r.canvass_cost_per_contact_usd),
+      ]),
+      [
+        'all',
+        formatCents(cents((r) => r.spend_usd)),
+        signups,
+        per(petition, signups),
+        phones,
+        per(petition, phones),
+        contacted,
+        per(canvass, contacted),
+      ],
+    ],
+  );
 }
