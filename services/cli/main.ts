@@ -5,14 +5,6 @@
 import { ConfigError } from '../shared/config.ts';
 import { CliError, EXIT } from './context.ts';
 import { cliLogger } from './output.ts';
-import { stackCommand, STACK_HELP } from './commands/stack.ts';
-import { sqlCommand, SQL_HELP } from './commands/sql.ts';
-import { runCommand, RUN_HELP } from './commands/run.ts';
-import { temporalCommand, TEMPORAL_HELP } from './commands/temporal.ts';
-import { importCommand, importHelp } from './commands/import.ts';
-import { waitCommand, WAIT_HELP } from './commands/wait.ts';
-import { migrateCommand, MIGRATE_HELP } from './commands/migrate.ts';
-import { rebuildCommand, REBUILD_HELP } from './commands/rebuild.ts';
 
 const HELP = `influence-ledger — follow money and messages in election-influence campaigns
 
@@ -30,22 +22,44 @@ Commands:
 
 Run \`influence <command> --help\` for a command's options.`;
 
-const commands: Record<
-  string,
-  { run: (argv: string[], log: ReturnType<typeof cliLogger>) => Promise<number>; help: string }
-> = {
-  run: { run: runCommand, help: RUN_HELP },
-  stack: { run: stackCommand, help: STACK_HELP },
-  sql: { run: sqlCommand, help: SQL_HELP },
-  temporal: { run: temporalCommand, help: TEMPORAL_HELP },
-  wait: { run: waitCommand, help: WAIT_HELP },
-  migrate: { run: migrateCommand, help: MIGRATE_HELP },
-  rebuild: { run: rebuildCommand, help: REBUILD_HELP },
-  import: {
-    run: importCommand,
-    get help() {
-      return importHelp();
-    },
+type Command = (argv: string[], log: ReturnType<typeof cliLogger>) => Promise<number>;
+
+/**
+ * Each command's module, loaded only when that command runs: `influence sql` need not load the
+ * Temporal worker's dependencies, and every call starts faster.
+ */
+const commands: Record<string, () => Promise<{ run: Command; help: () => string }>> = {
+  run: async () => {
+    const m = await import('./commands/run.ts');
+    return { run: m.runCommand, help: () => m.RUN_HELP };
+  },
+  stack: async () => {
+    const m = await import('./commands/stack.ts');
+    return { run: m.stackCommand, help: () => m.STACK_HELP };
+  },
+  sql: async () => {
+    const m = await import('./commands/sql.ts');
+    return { run: m.sqlCommand, help: () => m.SQL_HELP };
+  },
+  temporal: async () => {
+    const m = await import('./commands/temporal.ts');
+    return { run: m.temporalCommand, help: () => m.TEMPORAL_HELP };
+  },
+  wait: async () => {
+    const m = await import('./commands/wait.ts');
+    return { run: m.waitCommand, help: () => m.WAIT_HELP };
+  },
+  migrate: async () => {
+    const m = await import('./commands/migrate.ts');
+    return { run: m.migrateCommand, help: () => m.MIGRATE_HELP };
+  },
+  rebuild: async () => {
+    const m = await import('./commands/rebuild.ts');
+    return { run: m.rebuildCommand, help: () => m.REBUILD_HELP };
+  },
+  import: async () => {
+    const m = await import('./commands/import.ts');
+    return { run: m.importCommand, help: m.importHelp };
   },
 };
 
@@ -53,19 +67,27 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const helpFor = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
   if (helpFor) {
-    process.stdout.write(`${helpFor.help}\n`);
+    process.stdout.write(`${(await helpFor()).help()}\n`);
     return EXIT.ok;
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${HELP}\n`);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     process.stderr.write(`unknown command "${name}"\n\n${HELP}\n`);
     return EXIT.usage;
   }
-  return command.run(rest, cliLogger());
+  try {
+    const command = await load();
+    return await command.run(rest, cliLogger());
+  } catch (err) {
+    // parseArgs' own errors name the option but not where the options are listed.
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new CliError(`${err.message}\nRun \`influence ${name} --help\` for its options.`, EXIT.usage);
+    throw err;
+  }
 }
 
 try {
