@@ -17,6 +17,7 @@ import { EVENT_TYPES, rawTopic } from '../../schemas/topics.ts';
 import { BRIDGE_GROUP_ID } from '../../services/shared/pipeline-status.ts';
 import { aggregateFingerprint } from '../helpers/aggregates.ts';
 import { checkCookbookAgainstSample } from '../helpers/cookbook-check.ts';
+import { healthUrl, sample, scrape } from '../helpers/metrics.ts';
 import { startPrivatePipeline, type PrivatePipeline } from '../helpers/pipeline.ts';
 
 let p: PrivatePipeline;
@@ -53,6 +54,20 @@ describe('the sample campaign through Kafka, Temporal and ClickHouse', () => {
     const [counts] = await rs.json<{ raw: string; dlq: string }>();
     expect(Number(counts?.raw)).toBe(total);
     expect(Number(counts?.dlq)).toBe(0);
+
+    // The services' metrics saw the same run: every event handed over, stored and inserted.
+    const bridge = await scrape(healthUrl(p.bridge, 'bridge running'));
+    expect(sample(bridge, 'influence_events_handed_over_total')).toBeGreaterThanOrEqual(total);
+    expect(sample(bridge, 'influence_consumer_lag', { group: 'bridge.raw' })).toBe(0);
+    const worker = await scrape(healthUrl(p.worker, 'worker running'));
+    expect(sample(worker, 'influence_events_stored_total', { table: 'raw_events' })).toBeGreaterThanOrEqual(
+      total,
+    );
+    expect(
+      sample(worker, 'influence_activity_duration_seconds_count', { activity: 'correlateSponsor' }),
+    ).toBeGreaterThan(0);
+    const clickhouse = await scrape(p.stack.endpoints.clickhouse.endpoint, '/ping');
+    expect(sample(clickhouse, 'influence_clickhouse_written_rows_total')).toBeGreaterThanOrEqual(total);
   });
 
   it('answers every cookbook query with the figures the sample was built to produce', async () => {

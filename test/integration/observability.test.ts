@@ -16,6 +16,7 @@ import { spawnManaged, type ManagedProcess } from '../../infra/local/process.ts'
 import { serviceEnv } from '../../infra/local/services.ts';
 import { waitFor } from '../../infra/local/wait.ts';
 import { rawTopic } from '../../schemas/topics.ts';
+import { healthUrl, linesOf, logLines, sample, scrape } from '../helpers/metrics.ts';
 import { startPrivatePipeline, type PrivatePipeline } from '../helpers/pipeline.ts';
 
 let p: PrivatePipeline;
@@ -23,48 +24,6 @@ let ingest: ManagedProcess | undefined;
 let ingestUrl: string;
 let importLog: string;
 const token = randomBytes(24).toString('base64url');
-
-/** The NDJSON lines of a log (a process's file, or the CLI's stderr). */
-function logLines(text: string): Record<string, unknown>[] {
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-const linesOf = (proc: ManagedProcess, msg: string) =>
-  logLines(readFileSync(proc.logFile, 'utf8')).filter((l) => l['msg'] === msg);
-
-/** The health port a bridge or worker process logged when it was ready. */
-function healthUrl(proc: ManagedProcess, running: string): string {
-  const [line] = linesOf(proc, running);
-  expect(line, `${proc.name} logged no "${running}" line`).toBeDefined();
-  return `http://127.0.0.1:${String(line?.['health'])}`;
-}
-
-/**
- * The sum of the samples of `name` in a Prometheus text exposition whose labels contain every
- * `label="value"` given (undefined when there is no such sample).
- */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  let sum: number | undefined;
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_:]+)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const set = m[2] ?? '';
-    if (!Object.entries(labels).every(([k, v]) => set.includes(`${k}="${v}"`))) continue;
-    sum = (sum ?? 0) + Number(m[3]);
-  }
-  return sum;
-}
-
-async function scrape(base: string): Promise<string> {
-  expect((await fetch(`${base}/healthz`)).status).toBe(200);
-  const res = await fetch(`${base}/metrics`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-  return res.text();
-}
 
 beforeAll(async () => {
   p = await startPrivatePipeline('observability');
@@ -162,6 +121,28 @@ describe('metrics and health of every service', () => {
         service: 'ingest-http',
       }),
     ).toBe(1);
+  });
+
+  it('the ClickHouse endpoint counts queries by user, kind and outcome, and the rows written', async () => {
+    const { endpoint, analyst_url } = p.stack.endpoints.clickhouse;
+    // One refused write by the read-only analyst, so an error outcome is on record.
+    const analyst = new URL(analyst_url ?? '');
+    const refused = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${analyst.username}:${decodeURIComponent(analyst.password)}`).toString('base64')}`,
+      },
+      body: 'CREATE TABLE observability_nope (a UInt8) ENGINE = Memory',
+    });
+    expect(refused.status).toBe(403);
+    const text = await scrape(endpoint, '/ping');
+    const q = (labels: Record<string, string>) =>
+      sample(text, 'influence_clickhouse_queries_total', { service: 'clickhouse', ...labels });
+    expect(q({ user: 'default', kind: 'insert', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(q({ user: 'default', kind: 'select', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(q({ user: analyst.username, kind: 'ddl', outcome: 'error' })).toBe(1);
+    expect(sample(text, 'influence_clickhouse_written_rows_total')).toBeGreaterThanOrEqual(256);
+    expect(sample(text, 'influence_clickhouse_query_seconds_count', { kind: 'insert' })).toBeGreaterThan(0);
   });
 });
 

@@ -9,7 +9,9 @@ import http from 'node:http';
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { Logger } from '../../../services/shared/logger.ts';
+import { LATENCY_BUCKETS } from '../../../services/shared/metrics.ts';
 import { EngineError, type Engine } from './engine.ts';
 import {
   codeOnly,
@@ -36,6 +38,52 @@ export interface GatewayOptions {
   log: Logger;
   /** Largest request body accepted (default 512 MiB). */
   maxBodyBytes?: number;
+  /** Where the gateway's metrics go and /metrics reads (default: a registry of its own). */
+  registry?: Registry;
+}
+
+/** The statement kinds the metrics tell apart (a bounded label, unlike the first keyword). */
+function metricKind(kind: string): 'select' | 'insert' | 'ddl' | 'other' {
+  if (/^(SELECT|WITH|SHOW|DESCRIBE|DESC|EXISTS|EXPLAIN)$/.test(kind)) return 'select';
+  if (kind === 'INSERT') return 'insert';
+  if (/^(CREATE|ALTER|DROP|TRUNCATE|RENAME|OPTIMIZE|EXCHANGE)$/.test(kind)) return 'ddl';
+  return 'other';
+}
+
+/**
+ * The gateway's Prometheus instruments: queries by user, kind and outcome, their duration, and
+ * the rows inserts wrote (what a server's /metrics endpoint tells an operator).
+ */
+function gatewayMetrics(registry: Registry, users: readonly string[]) {
+  const registers = [registry];
+  const known = new Set(users);
+  const m = {
+    queries: new Counter({
+      name: 'influence_clickhouse_queries_total',
+      help: 'Queries the ClickHouse HTTP interface answered, by user, statement kind and outcome (ok, error).',
+      labelNames: ['user', 'kind', 'outcome'] as const,
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'influence_clickhouse_query_seconds',
+      help: 'Duration of one query on the ClickHouse HTTP interface, by statement kind (failed ones included).',
+      labelNames: ['kind'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    writtenRows: new Counter({
+      name: 'influence_clickhouse_written_rows_total',
+      help: 'Rows written by queries on the ClickHouse HTTP interface (inserts and INSERT … SELECT).',
+      registers,
+    }),
+    record(user: string, kind: string, outcome: 'ok' | 'error', seconds: number, written = 0): void {
+      const k = metricKind(kind);
+      m.queries.inc({ user: known.has(user) ? user : 'unknown', kind: k, outcome });
+      m.duration.observe({ kind: k }, seconds);
+      if (written > 0) m.writtenRows.inc(written);
+    },
+  };
+  return m;
 }
 
 /** URL parameters that are part of the protocol, not settings. */
@@ -253,6 +301,8 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
   const log = opts.log.child({ module: 'clickhouse-http' });
   const limit = opts.maxBodyBytes ?? 512 * 1024 * 1024;
   const displayName = 'influence-ledger-chdb';
+  const registry = opts.registry ?? new Registry();
+  const measured = gatewayMetrics(registry, Object.keys(opts.users));
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -279,9 +329,16 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
       res.end('Ok.\n');
       return;
     }
+    if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // A server serves these on its Prometheus port; here they share the HTTP one, like /ping.
+      const body = await registry.metrics();
+      res.writeHead(200, { 'Content-Type': registry.contentType });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (url.pathname !== '/') {
       res.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain; charset=UTF-8' });
-      res.end(`There is no handle ${url.pathname}\n\nUse / or /ping\n`);
+      res.end(`There is no handle ${url.pathname}\n\nUse / or /ping or /metrics\n`);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
@@ -292,6 +349,7 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
 
     const started = Date.now();
     let sqlForLog = '';
+    let kindForMetrics = '';
     let userName = 'default';
     try {
       const creds = credentialsOf(req, url);
@@ -331,6 +389,7 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
       }
       sqlForLog = sql.length > 300 ? `${sql.slice(0, 300)}…` : sql;
       const kind = statementKind(sql);
+      kindForMetrics = kind;
       if (kind !== 'INSERT' && hasMultipleStatements(sql)) {
         throw clientError(62, 'SYNTAX_ERROR', 'Syntax error: Multi-statements are not allowed');
       }
@@ -418,8 +477,10 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
       headers['Content-Length'] = String(payload.length);
       res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : payload);
+      measured.record(userName, kind, 'ok', (Date.now() - started) / 1000, result.rowsWritten);
       log.debug({ queryId, kind, ms: Date.now() - started, rows: result.rowsRead }, 'query');
     } catch (err) {
+      measured.record(userName, kindForMetrics, 'error', (Date.now() - started) / 1000);
       const e = EngineError.from(err);
       const status = httpStatusFor(e.code);
       // The engine runs every query as its own `default` user; name the HTTP user instead.

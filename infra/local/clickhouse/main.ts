@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfigOrExit, logLevel } from '../../../services/shared/config.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
+import { initMetrics, metrics } from '../../../services/shared/metrics.ts';
 import { Engine } from './engine.ts';
 import { startGateway } from './gateway.ts';
 
@@ -22,6 +23,7 @@ const cfg = loadConfigOrExit({
 });
 
 const log = createLogger('clickhouse');
+initMetrics('clickhouse');
 mkdirSync(cfg.CLICKHOUSE_DATA_DIR, { recursive: true });
 
 let engine: Engine;
@@ -43,6 +45,7 @@ const gateway = await startGateway(
   {
     engine,
     log,
+    registry: metrics.registry,
     users: {
       default: { password: cfg.CLICKHOUSE_DEFAULT_PASSWORD, readonly: false },
       [cfg.CLICKHOUSE_ANALYST_USER]: { password: cfg.CLICKHOUSE_ANALYST_PASSWORD, readonly: true },
