@@ -144,6 +144,7 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
         `\n${bold('Spending efficiency')} of ${report.params['sponsor']} by swing state (docs/sql/efficiency-by-state.sql)\n\n`,
       );
       out.write(`${efficiencyTable(efficiency)}\n`);
+      out.write('petition $ = referral bounties + lottery awards; canvass $ = canvassing + canvasser pay.\n');
       out.write(
         `\n${contradictions} pairs of its ads said opposite things to different states at the same time (docs/sql/contradictory-ad-pairs.sql).\n`,
       );
@@ -207,7 +208,16 @@ export function efficiencyTable(rows: readonly EfficiencyRow[]): string {
   const phones = count((r) => r.phones);
   const contacted = count((r) => r.contacted);
   return table(
-    ['state', 'spend $', 'signups', 'per signup $', 'phones', 'per phone $', 'contacted', 'per contact $'],
+    [
+      'state',
+      'spend $',
+      'signups',
+      'petition $/signup',
+      'phones',
+      'petition $/phone',
+      'contacted',
+      'canvass $/contact',
+    ],
     [
       ...rows.map((r) => [
         r.state,
