@@ -13,6 +13,7 @@ import { importCommand, importHelp } from './commands/import.ts';
 import { waitCommand, WAIT_HELP } from './commands/wait.ts';
 import { migrateCommand, MIGRATE_HELP } from './commands/migrate.ts';
 import { rebuildCommand, REBUILD_HELP } from './commands/rebuild.ts';
+import { dlqCommand, DLQ_HELP } from './commands/dlq.ts';
 
 const HELP = `influence-ledger — follow money and messages in election-influence campaigns
 
@@ -26,6 +27,7 @@ Commands:
   sql "<query>"       run SQL on the stack's ClickHouse (read-only analyst by default)
   migrate             apply the ClickHouse migrations (idempotent)
   rebuild             re-derive ClickHouse from the raw topics (Temporal workflow)
+  dlq list|stats|replay  the dead letters: list, count, re-parse after a fix
   temporal <args>     the Temporal CLI, pointed at the stack (e.g. temporal workflow list)
 
 Run \`influence <command> --help\` for a command's options.`;
@@ -41,6 +43,7 @@ const commands: Record<
   wait: { run: waitCommand, help: WAIT_HELP },
   migrate: { run: migrateCommand, help: MIGRATE_HELP },
   rebuild: { run: rebuildCommand, help: REBUILD_HELP },
+  dlq: { run: dlqCommand, help: DLQ_HELP },
   import: {
     run: importCommand,
     get help() {
