@@ -13,6 +13,7 @@ import {
 import { startPipelineServices, type PipelineServices } from '../../../infra/local/services.ts';
 import { CliError, EXIT, stackConfig } from '../context.ts';
 import { bold, printJson, table } from '../output.ts';
+import { controlBridges, localBridges } from './consumers.ts';
 
 export const STACK_HELP = `Usage: influence stack <up|down|status> [options]
 
@@ -198,6 +199,9 @@ export async function stackCommand(argv: string[], log: Logger): Promise<number>
     }
     case 'status': {
       const status = statusObject(cfg.stateDir);
+      // Whether the bridges' consumers are paused (`influence consumers pause`).
+      const consumers = status ? await controlBridges(localBridges(cfg.stateDir), 'status') : [];
+      if (status) status['consumers'] = consumers;
       if (values.json) {
         printJson(status ?? { running: false, state_dir: cfg.stateDir });
         return status?.['running'] ? EXIT.ok : EXIT.notRunning;
@@ -209,6 +213,13 @@ export async function stackCommand(argv: string[], log: Logger): Promise<number>
         return EXIT.notRunning;
       }
       printHuman(cfg.stateDir);
+      if (consumers.some((c) => c.paused))
+        process.stdout.write(
+          `\nconsumers paused: ${consumers
+            .filter((c) => c.paused)
+            .map((c) => `${c.name} since ${c.paused_since ?? '?'}`)
+            .join(', ')} (resume with: npx influence consumers resume)\n`,
+        );
       return status['running'] ? EXIT.ok : EXIT.notRunning;
     }
     default:
