@@ -14,6 +14,8 @@ import { waitCommand, WAIT_HELP } from './commands/wait.ts';
 import { migrateCommand, MIGRATE_HELP } from './commands/migrate.ts';
 import { rebuildCommand, REBUILD_HELP } from './commands/rebuild.ts';
 import { dlqCommand, DLQ_HELP } from './commands/dlq.ts';
+import { consumersCommand, CONSUMERS_HELP } from './commands/consumers.ts';
+import { replayCommand, REPLAY_HELP } from './commands/replay.ts';
 
 const HELP = `influence-ledger — follow money and messages in election-influence campaigns
 
@@ -27,7 +29,9 @@ Commands:
   sql "<query>"       run SQL on the stack's ClickHouse (read-only analyst by default)
   migrate             apply the ClickHouse migrations (idempotent)
   rebuild             re-derive ClickHouse from the raw topics (Temporal workflow)
+  replay --topic T    run a raw topic (or a time range of it) through the ingest steps again
   dlq list|stats|replay  the dead letters: list, count, re-parse after a fix
+  consumers pause|resume|status  stop and restart the bridges' Kafka consumers
   temporal <args>     the Temporal CLI, pointed at the stack (e.g. temporal workflow list)
 
 Run \`influence <command> --help\` for a command's options.`;
@@ -44,6 +48,8 @@ const commands: Record<
   migrate: { run: migrateCommand, help: MIGRATE_HELP },
   rebuild: { run: rebuildCommand, help: REBUILD_HELP },
   dlq: { run: dlqCommand, help: DLQ_HELP },
+  consumers: { run: consumersCommand, help: CONSUMERS_HELP },
+  replay: { run: replayCommand, help: REPLAY_HELP },
   import: {
     run: importCommand,
     get help() {

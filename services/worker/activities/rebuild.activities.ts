@@ -44,7 +44,7 @@ export function createRebuildActivities(deps: {
       }
     },
 
-    async replayTopic({ topic, rebuildId }): Promise<TopicReplayResult> {
+    async replayTopic({ topic, rebuildId, fromMs, toMs }): Promise<TopicReplayResult> {
       const admin = deps.kafka.admin();
       await admin.connect();
       const groupId = `influence.rebuild.${rebuildId}.${topic}`;
@@ -58,12 +58,39 @@ export function createRebuildActivities(deps: {
       };
       const sponsors = new Set<string>();
       try {
-        // The end of the replay: what the topic holds now. Later messages are the bridge's.
+        // The end of the replay: what the topic holds now (later messages are the bridge's), or
+        // the first message at `toMs`. Its start: offset 0, or the first message at `fromMs`.
         const ends = new Map<number, bigint>();
+        const starts = new Map<number, bigint>();
+        const atTime = async (ms: number | undefined): Promise<Map<number, bigint> | undefined> =>
+          ms === undefined
+            ? undefined
+            : new Map(
+                (await admin.fetchTopicOffsetsByTimestamp(topic, ms)).map((p) => [
+                  p.partition,
+                  BigInt(p.offset),
+                ]),
+              );
+        const fromOffsets = await atTime(fromMs);
+        const toOffsets = await atTime(toMs);
         for (const p of await admin.fetchTopicOffsets(topic)) {
-          if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+          const start = fromOffsets?.get(p.partition) ?? BigInt(p.low);
+          const high = BigInt(p.high);
+          const to = toOffsets?.get(p.partition);
+          const end = to !== undefined && to < high ? to : high;
+          if (end > start) {
+            ends.set(p.partition, end);
+            starts.set(p.partition, start);
+          }
         }
         if (ends.size === 0) return result;
+        // A fresh group with no member may have its offsets set: the range's start.
+        if (fromMs !== undefined)
+          await admin.setOffsets({
+            groupId,
+            topic,
+            partitions: [...starts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+          });
         const remaining = new Set(ends.keys());
         const consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false });
         await consumer.connect();
@@ -73,7 +100,8 @@ export function createRebuildActivities(deps: {
             const handle = async (partition: number, messages: KafkaMessage[]): Promise<void> => {
               const end = ends.get(partition);
               if (end === undefined || !remaining.has(partition)) return;
-              const within = messages.filter((m) => BigInt(m.offset) < end);
+              const start = starts.get(partition) ?? 0n;
+              const within = messages.filter((m) => BigInt(m.offset) < end && BigInt(m.offset) >= start);
               for (const chunk of chunkMessages(within, maxEvents, 512 * 1024)) {
                 const first = chunk[0]?.offset ?? '0';
                 const last = chunk[chunk.length - 1]?.offset ?? first;
