@@ -22,7 +22,7 @@ import {
   type LetterFilter,
   type StoredLetter,
 } from '../dlq-replay.ts';
-import { hmacKey } from '../hmac-key.ts';
+import { hmacKey, previousHmacKey } from '../hmac-key.ts';
 import { printJson, table } from '../output.ts';
 import { IMPORT_SOURCES } from '../sources.ts';
 
@@ -47,6 +47,9 @@ Filters:
 Options:
   --dry-run         replay: say what would be published, publish nothing
   --input-dir DIR   replay: where the original inputs are now (looked up by file name)
+
+Sealed raw bytes (first-party records) open with INGEST_HMAC_KEY, or after a key rotation with
+INGEST_HMAC_KEY_PREVIOUS; replayed records are pseudonymized with INGEST_HMAC_KEY.
   --json            print the result as JSON
 
 Exit codes: 0 ok (also when some letters still fail: see the counts), 2 usage, 3 no stack.`;
@@ -240,6 +243,7 @@ export async function dlqCommand(argv: string[], log: Logger): Promise<number> {
     dryRun: values['dry-run'],
     inputDir: values['input-dir'],
     key: hmacKey(cfg, !endpoints.kafka.external),
+    previousKey: previousHmacKey(),
     kafka,
     clickhouseUrl: endpoints.clickhouse.url,
     database: endpoints.clickhouse.database,
@@ -274,6 +278,8 @@ async function replay(
     dryRun: boolean;
     inputDir: string | undefined;
     key: Buffer;
+    /** Opens letters sealed before a key rotation. */
+    previousKey: Buffer | undefined;
     kafka: Kafka;
     clickhouseUrl: string;
     database: string;
@@ -281,7 +287,18 @@ async function replay(
   },
 ): Promise<ReplaySummary> {
   const log = opts.log.child({ module: 'dlq-replay' });
-  const sealer = createSealer(opts.key);
+  const sealers = [opts.key, ...(opts.previousKey ? [opts.previousKey] : [])].map(createSealer);
+  const open = (sealed: Buffer): Buffer => {
+    let last: unknown;
+    for (const s of sealers) {
+      try {
+        return s.open(sealed);
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last;
+  };
   const headers = new Map<string, Promise<Buffer | undefined>>();
   const headerOf = (input: string): Promise<Buffer | undefined> => {
     let h = headers.get(input);
@@ -300,7 +317,7 @@ async function replay(
   const ctx = {
     sources: IMPORT_SOURCES,
     pseudonymize: createPseudonymizer(opts.key),
-    open: (b: Buffer) => sealer.open(b),
+    open,
     headerOf,
     now: new Date(),
   };
