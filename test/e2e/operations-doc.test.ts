@@ -221,7 +221,9 @@ const CHECKS: Record<string, Check> = {
 };
 
 async function run(command: string): Promise<CliResult> {
-  let line = command;
+  // `npx influence` resolves to node_modules/.bin/influence, first on PATH here: calling it
+  // directly runs the same program without npx's own start-up (seconds on a loaded machine).
+  let line = command.replace(/^npx influence /, 'influence ');
   for (const [k, v] of Object.entries(PLACEHOLDERS)) line = line.replaceAll(k, v);
   const exported = /^export ([A-Z_][A-Z0-9_]*)=/.exec(line)?.[1];
   const script = exported ? `${line}\nprintf '%s' "$${exported}"` : line;
