@@ -15,6 +15,29 @@ import { unavailable } from './clickhouse-insert.ts';
 /** Tables a rebuild leaves alone: not derived from the raw topics. */
 const KEPT = new Set(['schema_migrations', 'dlq_events']);
 
+/**
+ * The offsets to replay per partition: from the first message at the range's start (or the
+ * earliest kept) up to, not including, the first at its end (or the end of the partition now).
+ * Partitions with nothing in the range are left out.
+ */
+export function replayRanges(
+  partitions: readonly { partition: number; low: string; high: string }[],
+  fromOffsets?: ReadonlyMap<number, bigint>,
+  toOffsets?: ReadonlyMap<number, bigint>,
+): Map<number, { start: bigint; end: bigint }> {
+  const out = new Map<number, { start: bigint; end: bigint }>();
+  for (const p of partitions) {
+    const low = BigInt(p.low);
+    const high = BigInt(p.high);
+    const from = fromOffsets?.get(p.partition);
+    const to = toOffsets?.get(p.partition);
+    const start = from !== undefined && from > low ? from : low;
+    const end = to !== undefined && to < high ? to : high;
+    if (end > start) out.set(p.partition, { start, end });
+  }
+  return out;
+}
+
 export function createRebuildActivities(deps: {
   clickhouse: ClickHouseClient;
   kafka: Kafka;
@@ -73,15 +96,13 @@ export function createRebuildActivities(deps: {
               );
         const fromOffsets = await atTime(fromMs);
         const toOffsets = await atTime(toMs);
-        for (const p of await admin.fetchTopicOffsets(topic)) {
-          const start = fromOffsets?.get(p.partition) ?? BigInt(p.low);
-          const high = BigInt(p.high);
-          const to = toOffsets?.get(p.partition);
-          const end = to !== undefined && to < high ? to : high;
-          if (end > start) {
-            ends.set(p.partition, end);
-            starts.set(p.partition, start);
-          }
+        for (const [partition, r] of replayRanges(
+          await admin.fetchTopicOffsets(topic),
+          fromOffsets,
+          toOffsets,
+        )) {
+          starts.set(partition, r.start);
+          ends.set(partition, r.end);
         }
         if (ends.size === 0) return result;
         // A fresh group with no member may have its offsets set: the range's start.
