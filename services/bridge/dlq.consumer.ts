@@ -74,6 +74,9 @@ export function dlqRow(partition: number, message: KafkaMessage): DlqEventRow {
 export interface RunningDlqSink {
   consumer: Consumer;
   stop(): Promise<void>;
+  /** Stops and restarts fetching dead letters; the group and its offsets stay. */
+  pause(): void;
+  resume(): void;
 }
 
 /** Starts copying; offsets are committed after each batch is in ClickHouse. */
@@ -123,5 +126,7 @@ export async function startDlqSink(opts: {
     async stop() {
       await consumer.disconnect();
     },
+    pause: () => consumer.pause([{ topic: DLQ_TOPIC }]),
+    resume: () => consumer.resume([{ topic: DLQ_TOPIC }]),
   };
 }

@@ -47,7 +47,29 @@ metrics.watchConsumerLag(cfg.BRIDGE_GROUP_ID, () => partitionLags(admin, cfg.BRI
   onError: (err) => log.warn({ err }, 'consumer lag could not be read'),
 });
 const dlqSink = await startDlqSink({ kafka, clickhouse, log, groupId: cfg.DLQ_SINK_GROUP_ID });
-const health = await startHealthServer(cfg.HEALTH_PORT, () => ({ ready: true, detail: bridge.stats() }));
+const consumers = (): { paused: boolean; paused_since: string | null } => ({
+  paused: bridge.pausedSince() !== null,
+  paused_since: bridge.pausedSince(),
+});
+// Pause and resume (`influence consumers pause|resume`): both consumers of this process stop
+// fetching; their groups and committed offsets stay, so nothing is lost or handed over twice.
+const health = await startHealthServer(
+  cfg.HEALTH_PORT,
+  () => ({ ready: true, detail: { ...bridge.stats(), ...consumers() } }),
+  metrics,
+  {
+    pause: () => {
+      bridge.pause();
+      dlqSink.pause();
+      return consumers();
+    },
+    resume: () => {
+      bridge.resume();
+      dlqSink.resume();
+      return consumers();
+    },
+  },
+);
 log.info({ ready: true, health: health.port }, 'bridge running');
 onShutdown(log, async () => {
   await bridge.stop();

@@ -129,6 +129,15 @@ export interface RunningBridge {
   stop(): Promise<void>;
   /** Batches handed to Temporal since start (new or already owned). */
   stats(): { batches: number; events: number; deadLettered: number; alreadyOwned: number };
+  /**
+   * Stops fetching and handing over (an operator's pause): the batch in hand finishes its current
+   * chunk, the rest of it is fetched again on resume. The consumer stays in its group and keeps
+   * its committed offsets, so nothing is lost or handed over twice.
+   */
+  pause(): void;
+  resume(): void;
+  /** When the bridge was paused, or null while it runs. */
+  pausedSince(): string | null;
 }
 
 /** Starts consuming. Resolves once the consumer has joined its group and is running. */
@@ -139,6 +148,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const maxBytes = opts.maxBatchBytes ?? 8 * 1024 * 1024;
   const taskQueue = opts.taskQueue ?? INGEST_TASK_QUEUE;
   const stats = { batches: 0, events: 0, deadLettered: 0, alreadyOwned: 0 };
+  let pausedSince: string | null = null;
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     allowAutoTopicCreation: false,
@@ -214,7 +224,8 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     for (const chunk of chunkMessages(batch.messages, maxEvents, maxBytes)) {
-      if (!payload.isRunning() || payload.isStale()) return;
+      // Paused: leave the rest unresolved; the consumer fetches it again after resume.
+      if (!payload.isRunning() || payload.isStale() || pausedSince !== null) return;
       await handOver(batch.topic, batch.partition, chunk);
       const last = chunk[chunk.length - 1];
       if (!last) continue;
@@ -245,6 +256,19 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   return {
     consumer,
     stats: () => ({ ...stats }),
+    pause() {
+      if (pausedSince !== null) return;
+      pausedSince = new Date().toISOString();
+      consumer.pause(topics.map((topic) => ({ topic })));
+      log.info({ groupId: opts.groupId }, 'bridge paused');
+    },
+    resume() {
+      if (pausedSince === null) return;
+      pausedSince = null;
+      consumer.resume(topics.map((topic) => ({ topic })));
+      log.info({ groupId: opts.groupId }, 'bridge resumed');
+    },
+    pausedSince: () => pausedSince,
     async stop() {
       await consumer.disconnect();
     },

@@ -21,3 +21,12 @@ export function hmacKey(cfg: StackConfig, localStack: boolean): Buffer {
   }
   return parseHmacKey(localHmacKeyHex(cfg));
 }
+
+/**
+ * The key in use before a rotation (INGEST_HMAC_KEY_PREVIOUS), kept only to open dead letters
+ * sealed under it; nothing is pseudonymized with it. Undefined when unset.
+ */
+export function previousHmacKey(): Buffer | undefined {
+  const { INGEST_HMAC_KEY_PREVIOUS } = parseConfig({ INGEST_HMAC_KEY_PREVIOUS: z.string().optional() });
+  return INGEST_HMAC_KEY_PREVIOUS ? parseHmacKey(INGEST_HMAC_KEY_PREVIOUS) : undefined;
+}

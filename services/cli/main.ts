@@ -11,14 +11,17 @@ const HELP = `influence-ledger — follow money and messages in election-influen
 Usage: influence <command> [options]
 
 Commands:
-  run                 the main job: stack + pipeline + bundled sample + report
-  stack up|down|status  the local stack (Kafka, Temporal, ClickHouse) as processes
-  import <source> <files…>  parse public records into events (FEC, Meta, Snap, Google, X, first-party)
-  wait --idle         return once every consumed event has been processed
-  sql "<query>"       run SQL on the stack's ClickHouse (read-only analyst by default)
-  migrate             apply the ClickHouse migrations (idempotent)
-  rebuild             re-derive ClickHouse from the raw topics (Temporal workflow)
-  temporal <args>     the Temporal CLI, pointed at the stack (e.g. temporal workflow list)
+  run                            the main job: stack + pipeline + bundled sample + report
+  stack up|down|status|scale     the local stack (Kafka, Temporal, ClickHouse) as processes
+  import <source> <files…>       parse public records into events (FEC, Meta, Snap, Google, X, first-party)
+  wait --idle                    return once every consumed event has been processed
+  sql "<query>"                  run SQL on the stack's ClickHouse (read-only analyst by default)
+  migrate                        apply the ClickHouse migrations (idempotent)
+  rebuild                        re-derive ClickHouse from the raw topics (Temporal workflow)
+  replay --topic T               run a raw topic (or a time range of it) through the ingest steps again
+  dlq list|stats|replay          the dead letters: list, count, re-parse after a fix
+  consumers pause|resume|status  stop and restart the bridges' Kafka consumers
+  temporal <args>                the Temporal CLI, pointed at the stack (e.g. temporal workflow list)
 
 Run \`influence <command> --help\` for a command's options.`;
 
@@ -56,6 +59,18 @@ const commands: Record<string, () => Promise<{ run: Command; help: () => string 
   rebuild: async () => {
     const m = await import('./commands/rebuild.ts');
     return { run: m.rebuildCommand, help: () => m.REBUILD_HELP };
+  },
+  dlq: async () => {
+    const m = await import('./commands/dlq.ts');
+    return { run: m.dlqCommand, help: () => m.DLQ_HELP };
+  },
+  consumers: async () => {
+    const m = await import('./commands/consumers.ts');
+    return { run: m.consumersCommand, help: () => m.CONSUMERS_HELP };
+  },
+  replay: async () => {
+    const m = await import('./commands/replay.ts');
+    return { run: m.replayCommand, help: () => m.REPLAY_HELP };
   },
   import: async () => {
     const m = await import('./commands/import.ts');

@@ -11,15 +11,47 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:`port` (0 = any free port); /metrics serves `metrics`. */
+/**
+ * An operator's action on a running service (`POST /control/<name>`), e.g. the bridge's pause:
+ * returns what to answer as JSON.
+ */
+export type ControlAction = () => unknown;
+
+/**
+ * Listens on 127.0.0.1:`port` (0 = any free port); /metrics serves `metrics`. `control` actions
+ * answer `POST /control/<name>`; the server listens on loopback only, so only the machine's own
+ * operators (or a sidecar) reach them.
+ */
 export function startHealthServer(
   port: number,
   check: () => { ready: boolean; detail?: unknown },
   metrics: Metrics = processMetrics,
+  control: Record<string, ControlAction> = {},
 ): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
     if (req.url === '/metrics') {
       serveMetrics(res, metrics);
+      return;
+    }
+    const name = req.url?.startsWith('/control/') ? req.url.slice('/control/'.length) : undefined;
+    if (name !== undefined) {
+      const action = Object.hasOwn(control, name) ? control[name] : undefined;
+      if (!action) {
+        res.writeHead(404).end();
+        return;
+      }
+      if (req.method !== 'POST') {
+        res.writeHead(405, { Allow: 'POST' }).end();
+        return;
+      }
+      try {
+        const body = JSON.stringify(action() ?? {});
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+      } catch (err) {
+        res
+          .writeHead(500, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: (err as Error).message }));
+      }
       return;
     }
     if (req.url !== '/healthz') {

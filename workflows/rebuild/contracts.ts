@@ -10,11 +10,28 @@ export interface RebuildInput {
   truncate?: boolean;
   /** Raw topics to replay (default: every raw topic). */
   topics?: string[];
+  /**
+   * Replay only the messages appended at or after this time (epoch ms, Kafka's message
+   * timestamp: when the event was published, not when it occurred). Default: offset 0.
+   */
+  fromMs?: number;
+  /** Replay only the messages appended before this time (epoch ms). Default: the end of the topic. */
+  toMs?: number;
+}
+
+/** The id of a replay of topics over a time range (`influence replay`): one per range. */
+export function replayWorkflowId(topics: readonly string[], fromMs?: number, toMs?: number): string {
+  const at = (ms: number | undefined, none: string): string =>
+    ms === undefined ? none : new Date(ms).toISOString();
+  return `replay:${[...topics].sort().join(',')}:${at(fromMs, 'start')}..${at(toMs, 'end')}`;
 }
 
 export interface TopicReplayResult {
   topic: string;
-  /** Messages read from offset 0 up to the end offsets found when the rebuild began. */
+  /**
+   * Messages read from offset 0 (or the first at `fromMs`) up to the end offsets found when the
+   * replay began (or the first at `toMs`).
+   */
   messages: number;
   inserted: number;
   stored: number;
@@ -36,5 +53,10 @@ export interface RebuildActivities {
    * message through the same steps as ingestBatch (raw insert, enrichment, typed tables).
    * Heartbeats its progress; a retry starts over, which the idempotent inserts make harmless.
    */
-  replayTopic(input: { topic: string; rebuildId: string }): Promise<TopicReplayResult>;
+  replayTopic(input: {
+    topic: string;
+    rebuildId: string;
+    fromMs?: number;
+    toMs?: number;
+  }): Promise<TopicReplayResult>;
 }

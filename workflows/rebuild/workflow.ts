@@ -1,7 +1,8 @@
 /**
  * rebuild: re-derives ClickHouse from the raw topics, from offset 0. Truncates the derived
  * tables, replays each raw topic through the ingest steps, then has every sponsor's correlation
- * workflow recompute. Replays are idempotent, so the aggregates end as they were (the
+ * workflow recompute. Without truncation and with topics and a time range, it is
+ * `influence replay`: those topics' messages of that range go through the steps again. Replays are idempotent, so the aggregates end as they were (the
  * integration test checks exactly that); live ingestion may go on meanwhile.
  */
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
@@ -28,7 +29,12 @@ export async function rebuild(input: RebuildInput = {}): Promise<RebuildResult> 
   const truncated = input.truncate === false ? [] : await truncateDerived();
   const topics: TopicReplayResult[] = [];
   for (const topic of input.topics ?? EVENT_TYPES.map(rawTopic)) {
-    topics.push(await replayTopic({ topic, rebuildId: runId }));
+    // The range is passed only when given, so a plain rebuild schedules what it always did.
+    const range = {
+      ...(input.fromMs !== undefined ? { fromMs: input.fromMs } : {}),
+      ...(input.toMs !== undefined ? { toMs: input.toMs } : {}),
+    };
+    topics.push(await replayTopic({ topic, rebuildId: runId, ...range }));
     log.info('topic replayed', { topic });
   }
   const sponsors = [...new Set(topics.flatMap((t) => t.sponsors))].sort();

@@ -13,8 +13,10 @@ import {
 import { startPipelineServices, type PipelineServices } from '../../../infra/local/services.ts';
 import { CliError, EXIT, stackConfig } from '../context.ts';
 import { bold, printJson, table } from '../output.ts';
+import { controlBridges, localBridges } from './consumers.ts';
+import { scaleCommand } from './scale.ts';
 
-export const STACK_HELP = `Usage: influence stack <up|down|status> [options]
+export const STACK_HELP = `Usage: influence stack <up|down|status|scale> [options]
 
   up       Start Kafka, Temporal and ClickHouse (and the pipeline services) on free loopback
            ports. Runs until Ctrl-C, which stops everything; with --detach it returns and the
@@ -26,6 +28,7 @@ export const STACK_HELP = `Usage: influence stack <up|down|status> [options]
              --json            print the endpoints as JSON
   status   Print the endpoints and processes of the running stack (--json for scripts).
   down     Stop every process of the stack; logs stay in the state folder.
+  scale    More workers or bridges, more partitions for a topic (\`stack scale --help\`).
 
 Environment: KAFKA_BROKERS, TEMPORAL_ADDRESS, CLICKHOUSE_URL replace a local part with an
 external one; INFLUENCE_STATE_DIR (default .state/) and INFLUENCE_CACHE_DIR (default
@@ -143,6 +146,8 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 export async function stackCommand(argv: string[], log: Logger): Promise<number> {
+  // `scale` has options of its own.
+  if (argv[0] === 'scale') return scaleCommand(argv.slice(1), log);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -198,6 +203,9 @@ export async function stackCommand(argv: string[], log: Logger): Promise<number>
     }
     case 'status': {
       const status = statusObject(cfg.stateDir);
+      // Whether the bridges' consumers are paused (`influence consumers pause`).
+      const consumers = status ? await controlBridges(localBridges(cfg.stateDir), 'status') : [];
+      if (status) status['consumers'] = consumers;
       if (values.json) {
         printJson(status ?? { running: false, state_dir: cfg.stateDir });
         return status?.['running'] ? EXIT.ok : EXIT.notRunning;
@@ -209,6 +217,13 @@ export async function stackCommand(argv: string[], log: Logger): Promise<number>
         return EXIT.notRunning;
       }
       printHuman(cfg.stateDir);
+      if (consumers.some((c) => c.paused))
+        process.stdout.write(
+          `\nconsumers paused: ${consumers
+            .filter((c) => c.paused)
+            .map((c) => `${c.name} since ${c.paused_since ?? '?'}`)
+            .join(', ')} (resume with: npx influence consumers resume)\n`,
+        );
       return status['running'] ? EXIT.ok : EXIT.notRunning;
     }
     default:

@@ -15,6 +15,29 @@ import { unavailable } from './clickhouse-insert.ts';
 /** Tables a rebuild leaves alone: not derived from the raw topics. */
 const KEPT = new Set(['schema_migrations', 'dlq_events']);
 
+/**
+ * The offsets to replay per partition: from the first message at the range's start (or the
+ * earliest kept) up to, not including, the first at its end (or the end of the partition now).
+ * Partitions with nothing in the range are left out.
+ */
+export function replayRanges(
+  partitions: readonly { partition: number; low: string; high: string }[],
+  fromOffsets?: ReadonlyMap<number, bigint>,
+  toOffsets?: ReadonlyMap<number, bigint>,
+): Map<number, { start: bigint; end: bigint }> {
+  const out = new Map<number, { start: bigint; end: bigint }>();
+  for (const p of partitions) {
+    const low = BigInt(p.low);
+    const high = BigInt(p.high);
+    const from = fromOffsets?.get(p.partition);
+    const to = toOffsets?.get(p.partition);
+    const start = from !== undefined && from > low ? from : low;
+    const end = to !== undefined && to < high ? to : high;
+    if (end > start) out.set(p.partition, { start, end });
+  }
+  return out;
+}
+
 export function createRebuildActivities(deps: {
   clickhouse: ClickHouseClient;
   kafka: Kafka;
@@ -44,7 +67,7 @@ export function createRebuildActivities(deps: {
       }
     },
 
-    async replayTopic({ topic, rebuildId }): Promise<TopicReplayResult> {
+    async replayTopic({ topic, rebuildId, fromMs, toMs }): Promise<TopicReplayResult> {
       const admin = deps.kafka.admin();
       await admin.connect();
       const groupId = `influence.rebuild.${rebuildId}.${topic}`;
@@ -58,12 +81,37 @@ export function createRebuildActivities(deps: {
       };
       const sponsors = new Set<string>();
       try {
-        // The end of the replay: what the topic holds now. Later messages are the bridge's.
+        // The end of the replay: what the topic holds now (later messages are the bridge's), or
+        // the first message at `toMs`. Its start: offset 0, or the first message at `fromMs`.
         const ends = new Map<number, bigint>();
-        for (const p of await admin.fetchTopicOffsets(topic)) {
-          if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+        const starts = new Map<number, bigint>();
+        const atTime = async (ms: number | undefined): Promise<Map<number, bigint> | undefined> =>
+          ms === undefined
+            ? undefined
+            : new Map(
+                (await admin.fetchTopicOffsetsByTimestamp(topic, ms)).map((p) => [
+                  p.partition,
+                  BigInt(p.offset),
+                ]),
+              );
+        const fromOffsets = await atTime(fromMs);
+        const toOffsets = await atTime(toMs);
+        for (const [partition, r] of replayRanges(
+          await admin.fetchTopicOffsets(topic),
+          fromOffsets,
+          toOffsets,
+        )) {
+          starts.set(partition, r.start);
+          ends.set(partition, r.end);
         }
         if (ends.size === 0) return result;
+        // A fresh group with no member may have its offsets set: the range's start.
+        if (fromMs !== undefined)
+          await admin.setOffsets({
+            groupId,
+            topic,
+            partitions: [...starts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+          });
         const remaining = new Set(ends.keys());
         const consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false });
         await consumer.connect();
@@ -73,7 +121,8 @@ export function createRebuildActivities(deps: {
             const handle = async (partition: number, messages: KafkaMessage[]): Promise<void> => {
               const end = ends.get(partition);
               if (end === undefined || !remaining.has(partition)) return;
-              const within = messages.filter((m) => BigInt(m.offset) < end);
+              const start = starts.get(partition) ?? 0n;
+              const within = messages.filter((m) => BigInt(m.offset) < end && BigInt(m.offset) >= start);
               for (const chunk of chunkMessages(within, maxEvents, 512 * 1024)) {
                 const first = chunk[0]?.offset ?? '0';
                 const last = chunk[chunk.length - 1]?.offset ?? first;
