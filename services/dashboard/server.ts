@@ -17,8 +17,9 @@ const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'stat
 
 /** The UMD build of Chart.js, which a browser loads with a plain script tag (no bundler). */
 export function chartJsFile(): string {
-  const pkg = createRequire(import.meta.url).resolve('chart.js/package.json');
-  return path.join(path.dirname(pkg), 'dist', 'chart.umd.min.js');
+  // The package exports only its entry points (dist/chart.cjs); the UMD build sits beside them.
+  const entry = createRequire(import.meta.url).resolve('chart.js');
+  return path.join(path.dirname(entry), 'chart.umd.min.js');
 }
 
 /** One server-sent event: `event:` line, `data:` line(s), blank line. */
