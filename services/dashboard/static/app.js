@@ -27,7 +27,7 @@ const LAG_COLOR = '#6b6ecf';
 const DLQ_COLOR = '#d62728';
 
 /** Tile-map positions (row, column) of the swing states, roughly where they lie. */
-const TILES = { NV: [2, 1], AZ: [3, 2], WI: [1, 4], MI: [1, 5], PA: [2, 6], NC: [3, 6], GA: [4, 5] };
+const TILES = { NV: [2, 1], AZ: [3, 2], WI: [1, 3], MI: [1, 4], PA: [2, 5], NC: [3, 5], GA: [4, 4] };
 
 const view = {};
 const charts = {};
@@ -43,6 +43,18 @@ function usd(amount) {
   const [int, frac] = (negative ? amount.slice(1) : amount).split('.');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${negative ? '-' : ''}$${grouped}${frac ? `.${frac.slice(0, 2)}` : ''}`;
+}
+
+const compact = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+
+/** `"11472262.32"` → `"$11.5M"`, for tiles too small for the exact figure (it is in the title). */
+function usdShort(amount) {
+  return amount === null || amount === undefined ? '—' : compact.format(Number(amount));
 }
 
 function num(amount) {
@@ -71,6 +83,14 @@ function draw(id, config) {
   } else {
     charts[id] = new ChartJs(canvas, config);
   }
+  // Where the bars are, in CSS pixels of the canvas (axes and legend lie outside it).
+  const area = charts[id].chartArea;
+  canvas.dataset.chartArea = JSON.stringify({
+    left: area.left,
+    top: area.top,
+    right: area.right,
+    bottom: area.bottom,
+  });
   const populated = config.data.datasets.some((d) => d.data.some((v) => v !== null && v !== 0));
   canvas.dataset.populated = String(populated);
   canvas.dataset.seriesColors = JSON.stringify(config.data.datasets.map((d) => d.backgroundColor));
@@ -126,10 +146,13 @@ function renderGrid() {
         'div',
         { class: 'tile', 'data-state': r.state, 'data-spend': r.spend_usd },
         el('b', {}, r.state),
-        el('span', {}, usd(r.spend_usd)),
+        el('span', {}, usdShort(r.spend_usd)),
         el('br'),
-        el('span', {}, r.cost_per_signup ? `${usd(r.cost_per_signup)}/signup` : 'no signups'),
+        el('span', {}, r.cost_per_signup ? usdShort(r.cost_per_signup) : '—'),
       );
+      tile.title =
+        `${r.state}: ${usd(r.spend_usd)} spent; ${r.signups} signups, ${usd(r.cost_per_signup)} per signup; ` +
+        `${r.contacted} voters contacted, ${usd(r.cost_per_contact)} per contact`;
       tile.style.gridRow = String(row);
       tile.style.gridColumn = String(col);
       tile.style.background =
