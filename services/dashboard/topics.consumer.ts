@@ -10,7 +10,7 @@
  * the offsets they were computed at.
  */
 import { randomBytes } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { CorrelationRecordV1 } from '../../schemas/correlation.ts';
 import { DlqRecordV1 } from '../../schemas/dlq.ts';
@@ -26,7 +26,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics.ts';
 import type { DashboardAggregates, Section } from './aggregates.ts';
 
-type Handler = (value: unknown, position: string) => Section[];
+type Handler = (value: unknown, position: string) => Section[] | null;
 
 function parsed<S extends z.ZodType>(schema: S, apply: (v: z.infer<S>) => Section[]) {
   return (value: unknown): Section[] | null => {
@@ -43,7 +43,7 @@ export function topicHandlers(
     const r = DlqRecordV1.safeParse(value);
     return agg.addDeadLetter(position, r.success ? r.data : null);
   };
-  return new Map<string, (v: unknown, pos: string) => Section[] | null>([
+  return new Map<string, Handler>([
     [enrichedTopic('payout'), parsed(EnrichedPayoutV1, (v) => agg.addPayout(v))],
     [enrichedTopic('signup'), parsed(EnrichedSignupV1, (v) => agg.addSignup(v))],
     [enrichedTopic('contact'), parsed(EnrichedContactV1, (v) => agg.addContact(v))],
@@ -84,31 +84,31 @@ export async function startDashboardConsumer(opts: {
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [...handlers.keys()], fromBeginning: true });
+  const onMessage = (topic: string, partition: number, message: KafkaMessage): void => {
+    const handle = handlers.get(topic);
+    if (!handle) return;
+    opts.aggregates.countConsumed(topic);
+    opts.metrics.eventsConsumed.inc({ topic });
+    let value: unknown = null;
+    try {
+      value = JSON.parse(message.value?.toString('utf8') ?? 'null');
+    } catch {
+      value = null;
+    }
+    const changed = handle(value, `${partition}:${message.offset}`);
+    if (changed === null) {
+      // A message that breaks its topic's contract: counted on the page, never fatal here,
+      // because the dashboard only reads; the producer's tests own the contract.
+      log.warn({ topic, partition, offset: message.offset }, 'message does not match its topic schema');
+      opts.onChange(['health', ...opts.aggregates.countUnreadable(topic)]);
+      return;
+    }
+    opts.onChange(['health', ...changed]);
+  };
+  // Nothing is committed: the next start reads from the beginning again (see above).
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      const handle = handlers.get(topic);
-      if (!handle) return;
-      opts.aggregates.countConsumed(topic);
-      opts.metrics.eventsConsumed.inc({ topic });
-      const position = `${partition}:${message.offset}`;
-      let value: unknown = null;
-      try {
-        value = JSON.parse(message.value?.toString('utf8') ?? 'null');
-      } catch {
-        value = null;
-      }
-      const changed = handle(value, position);
-      if (changed === null) {
-        // A message that breaks its topic's contract: counted on the page, never fatal here,
-        // because the dashboard only reads; the producer's tests own the contract.
-        log.warn({ topic, partition, offset: message.offset }, 'message does not match its topic schema');
-        opts.onChange(['health', ...opts.aggregates.countUnreadable(topic)]);
-        return;
-      }
-      opts.onChange(['health', ...changed]);
-      return Promise.resolve();
-    },
+    eachMessage: ({ topic, partition, message }) => Promise.resolve(onMessage(topic, partition, message)),
   });
   return {
     groupId: opts.groupId,
