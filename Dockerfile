@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image for every Node process of the pipeline (ingest-http, bridge, worker, the compose
-# `setup` job and the CLI). TypeScript runs as is through Node's type stripping: no build step.
+# One image for every Node process of the pipeline (ingest-http, bridge, worker, dashboard, the
+# compose `setup` job and the CLI). TypeScript runs as is through Node's type stripping: no build step.
 FROM node:24-bookworm-slim
 
 WORKDIR /app

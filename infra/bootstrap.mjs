@@ -30,3 +30,51 @@ if (have !== want || !existsSync(nodeBin)) {
   }
   writeFileSync(stamp, `${want}\n`);
 }
+
+// `--browser` (npm test): the dashboard's browser test drives Debian's Chromium through
+// playwright-core, which never downloads a browser. Install the distribution's package once,
+// when it is missing; CHROMIUM_PATH names another build instead.
+if (process.argv.includes('--browser')) ensureChromium();
+
+function ensureChromium() {
+  const wanted = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (existsSync(wanted)) return;
+  const howTo =
+    `Install Debian's "chromium" package (apt-get install chromium) as root, ` +
+    `or set CHROMIUM_PATH to a Chromium or Chrome binary, and run it again.\n`;
+  if (process.env.CHROMIUM_PATH) {
+    process.stderr.write(`CHROMIUM_PATH is ${wanted}, which does not exist. ${howTo}`);
+    process.exit(1);
+  }
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = !asRoot && spawnSync('sudo', ['--version'], { stdio: 'ignore' }).status === 0;
+  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!hasApt || (!asRoot && !sudo)) {
+    process.stderr.write(
+      `The browser test needs Chromium at ${wanted}, and ` +
+        (hasApt ? 'installing it needs root or sudo. ' : 'this system has no apt-get. ') +
+        howTo,
+    );
+    process.exit(1);
+  }
+  process.stderr.write(`installing Debian's chromium package for the browser test (once)…\n`);
+  const apt = (args) => {
+    const cmd = asRoot ? 'apt-get' : 'sudo';
+    const argv = asRoot ? args : ['apt-get', ...args];
+    // Output is kept and shown only when apt-get fails; sudo may still ask for a password.
+    return spawnSync(cmd, argv, {
+      stdio: ['inherit', 'pipe', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  };
+  const install = ['install', '-y', '-qq', '--no-install-recommends', 'chromium'];
+  let r = apt(install);
+  // A fresh machine (a CI image, a container) often has no package lists yet.
+  if (r.status !== 0) r = apt(['update', '-qq']).status === 0 ? apt(install) : r;
+  if (r.status !== 0 || !existsSync(wanted)) {
+    process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`.slice(-4000));
+    process.stderr.write(`\napt-get could not install chromium (exit ${r.status ?? r.signal}). ${howTo}`);
+    process.exit(1);
+  }
+}

@@ -1,6 +1,6 @@
 /**
- * Starts the pipeline's own services (ingest endpoint, bridge, worker) as processes beside the
- * local stack, wired to its endpoints, and waits until each answers /healthz.
+ * Starts the pipeline's own services (ingest endpoint, bridge, worker, dashboard) as processes
+ * beside the local stack, wired to its endpoints, and waits until each answers /healthz.
  */
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,8 @@ export interface PipelineServices {
   processes: ManagedProcess[];
   ingestUrl: string;
   ingestToken: string;
+  /** The live dashboard's page. */
+  dashboardUrl: string;
   health: Record<string, string>;
 }
 
@@ -70,7 +72,40 @@ export async function startServiceProcess(opts: {
 }
 
 /**
- * Starts ingest-http, bridge and worker. @throws (after stopping them) when one exits or does not
+ * Starts a dashboard process on a free loopback port and waits for its /healthz (it answers once
+ * its consumer has joined its group). Its log is `<stateDir>/logs/<name>.log`.
+ */
+export async function startDashboardProcess(opts: {
+  name?: string;
+  stateDir: string;
+  endpoints: StackEndpoints;
+  log: Logger;
+  env?: Record<string, string>;
+}): Promise<{ process: ManagedProcess; url: string }> {
+  const [port = 0] = await freePorts(1);
+  const name = opts.name ?? 'dashboard';
+  const proc = spawnManaged(name, nodeBinary(), [path.join(REPO_ROOT, 'services', 'dashboard', 'main.ts')], {
+    cwd: REPO_ROOT,
+    logFile: path.join(opts.stateDir, 'logs', `${name}.log`),
+    log: opts.log,
+    env: childEnv({ ...serviceEnv(opts.endpoints), DASHBOARD_PORT: String(port), ...opts.env }),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), {
+      what: `${name} to answer ${url}/healthz`,
+      timeoutMs: 90_000,
+      abortIf: () => (proc.exitStatus() ? `${name} exited; its log ends with:\n${proc.tail(20)}` : undefined),
+    });
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { process: proc, url };
+}
+
+/**
+ * Starts ingest-http, bridge, worker and the dashboard. @throws (after stopping them) when one exits or does not
  * answer /healthz within 90 s; the error carries the end of its log.
  */
 export async function startPipelineServices(opts: {
@@ -81,7 +116,7 @@ export async function startPipelineServices(opts: {
   ingestPort?: number;
   cfg: StackConfig;
 }): Promise<PipelineServices> {
-  const [ingestPort = 0, bridgeHealth = 0, workerHealth = 0] = await freePorts(3);
+  const [ingestPort = 0, bridgeHealth = 0, workerHealth = 0, dashboardPort = 0] = await freePorts(4);
   const port = opts.ingestPort ?? ingestPort;
   const token = opts.ingestToken ?? localIngestToken();
   const e = opts.endpoints;
@@ -104,6 +139,12 @@ export async function startPipelineServices(opts: {
       entry: 'services/worker/main.ts',
       env: { HEALTH_PORT: String(workerHealth) },
       health: `http://127.0.0.1:${workerHealth}/healthz`,
+    },
+    {
+      name: 'dashboard',
+      entry: 'services/dashboard/main.ts',
+      env: { DASHBOARD_PORT: String(dashboardPort) },
+      health: `http://127.0.0.1:${dashboardPort}/healthz`,
     },
   ];
   const processes: ManagedProcess[] = [];
@@ -138,6 +179,7 @@ export async function startPipelineServices(opts: {
     processes,
     ingestUrl: `http://127.0.0.1:${port}`,
     ingestToken: token,
+    dashboardUrl: `http://127.0.0.1:${dashboardPort}`,
     health: Object.fromEntries(specs.map((s) => [s.name, s.health])),
   };
 }

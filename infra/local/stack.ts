@@ -54,6 +54,8 @@ const StackState = z.object({
   processes: z.array(z.object({ name: z.string(), pid: z.number(), log_file: z.string() })),
   /** The ingest endpoint and its bearer token, once the pipeline services run. */
   ingest: z.object({ url: z.string(), token: z.string() }).optional(),
+  /** The live dashboard's page, once the pipeline services run. */
+  dashboard: z.object({ url: z.string() }).optional(),
 });
 export type StackState = z.infer<typeof StackState>;
 
@@ -291,11 +293,13 @@ export function recordProcesses(
   stateDir: string,
   procs: readonly ManagedProcess[],
   ingest?: { url: string; token: string },
+  dashboard?: { url: string },
 ): void {
   const state = readStackState(stateDir);
   if (!state) throw new Error(`no stack is recorded in ${stateDir}`);
   state.processes.push(...procs.map((p) => ({ name: p.name, pid: p.pid, log_file: p.logFile })));
   if (ingest) state.ingest = ingest;
+  if (dashboard) state.dashboard = dashboard;
   writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 

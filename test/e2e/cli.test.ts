@@ -41,6 +41,7 @@ interface Status {
   temporal: { address: string; namespace: string };
   clickhouse: { endpoint: string; url: string; analyst_url: string; database: string };
   ui: { temporal: string | null };
+  dashboard: { url: string } | null;
   processes: { name: string; pid: number; running: boolean }[];
 }
 
@@ -91,6 +92,7 @@ describe('influence run --once (the main job)', () => {
     expect(report.contradictory_ad_pairs).toBe(expectedFor('contradictory-ad-pairs', expected).length);
     expect(report.endpoints.ui.temporal).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(report.endpoints.clickhouse.analyst_url).toMatch(/^http:\/\/analyst:/);
+    expect(report.endpoints.dashboard?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // --once stops everything it started.
     for (const p of report.endpoints.processes) expect(isAlive(p.pid), p.name).toBe(false);
   });
@@ -108,8 +110,18 @@ describe('influence stack up --detach … stack down', () => {
       status = JSON.parse(st.stdout) as Status;
       expect(status.running).toBe(true);
       expect(status.processes.map((p) => p.name).sort()).toEqual(
-        ['bridge', 'clickhouse', 'ingest-http', 'kafka', 'temporal', 'worker'].sort(),
+        ['bridge', 'clickhouse', 'dashboard', 'ingest-http', 'kafka', 'temporal', 'worker'].sort(),
       );
+
+      // The dashboard serves its page and Chart.js from the project's node_modules.
+      const dashboard = status.dashboard?.url ?? '';
+      expect(dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const page = await fetch(dashboard);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('/vendor/chart.umd.min.js');
+      const chartJs = await fetch(`${dashboard}/vendor/chart.umd.min.js`);
+      expect(chartJs.status).toBe(200);
+      expect((await chartJs.text()).length).toBeGreaterThan(100_000);
 
       // curl-style SELECT 1 as the analyst.
       const analyst = new URL(status.clickhouse.analyst_url);

@@ -161,6 +161,7 @@ export async function runCommand(argv: string[], log: Logger): Promise<number> {
               'Ingest endpoint',
               started.services ? `${started.services.ingestUrl}/v1/events/<type>` : '(not running)',
             ],
+            ['Dashboard', started.services ? started.services.dashboardUrl : '(not running)'],
           ],
         )}\n`,
       );

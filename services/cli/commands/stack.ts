@@ -55,6 +55,7 @@ export function statusObject(stateDir: string): Record<string, unknown> | undefi
     },
     ui: { temporal: e.temporal.ui },
     ingest: state.ingest ?? null,
+    dashboard: state.dashboard ?? null,
     processes,
   };
 }
@@ -72,6 +73,7 @@ function printHuman(stateDir: string): void {
     ['Kafka brokers', e.kafka.brokers],
   ];
   if (s.ingest) rows.push(['Ingest endpoint', `${s.ingest.url}/v1/events/<type>`]);
+  if (s.dashboard) rows.push(['Dashboard', s.dashboard.url]);
   process.stdout.write(`${table(['part', 'address'], rows)}\n`);
   const procs = s.processes.map((p) => [
     p.name,
@@ -113,10 +115,12 @@ export async function bringUp(opts: {
         endpoints: stack.endpoints,
         log: opts.log,
       });
-      recordProcesses(stack.stateDir, services.processes, {
-        url: services.ingestUrl,
-        token: services.ingestToken,
-      });
+      recordProcesses(
+        stack.stateDir,
+        services.processes,
+        { url: services.ingestUrl, token: services.ingestToken },
+        { url: services.dashboardUrl },
+      );
     }
   } catch (err) {
     await stack.stop();
