@@ -1,89 +1,95 @@
 -- Latest-state tables for the three cookbook queries that the sponsor rollups of 0007 did not
 -- bring under 100 ms (docs/performance.md, "Cookbook queries"). Each view keeps its columns,
--- types and rows; only where its rows come from changes.
+-- types and rows; only where its rows come from changes. This is the withdrawn 0009 (0009 stays
+-- unused: stacks that applied it have its checksum) with its latest-row rule fixed.
+--
+-- What 0009 got wrong: it kept each ad's latest snapshot as
+-- SimpleAggregateFunction(max, Tuple(version, ...)) in an AggregatingMergeTree, and ads_current
+-- read latest.<field>. Under FINAL, ClickHouse reads such a field as a subcolumn and merges it
+-- like a plain column: the row of the first part wins, not the max of the whole tuple
+-- (ClickHouse issue 61161). Rows already merged in the background were right, so the result
+-- depended on the insert order and on which parts had merged: the real Snap files, imported
+-- oldest first, showed older snapshots' spend for the ads whose parts had not merged yet.
+-- Reading the whole tuple instead is correct but slower than the old view.
+--
+-- The rule now uses only what FINAL does right for any subset of columns:
+-- - the latest row is a ReplacingMergeTree(version) row with the typed table's own columns, where
+--   version encodes (snapshot_at, event_id): the highest version is the latest snapshot_at, ties
+--   by the larger event_id, as ads_current always ordered snapshots; a snapshot stored twice
+--   (equal versions) keeps its last insert, as ad_snapshots FINAL does;
+-- - first_seen and the snapshot count are top-level SimpleAggregateFunction columns (min, and a
+--   set union of versions) of a second table with the same key, joined by the view.
+-- Neither depends on the order of the inserts, their batches, replays, merges or ties.
 --
 -- ads_current sorted every snapshot with its arrays (a window over ad_snapshots FINAL): 1.3 s on
 -- 10M rows. Ads without a sponsor have no sponsor workflow, so a per-sponsor rollup cannot hold
--- them. Instead a materialized view keeps one row per ad in ad_latest_snapshots, keyed by
--- (platform, ad_id), with a version that encodes (snapshot_at, event_id): the snapshot
--- ads_current showed (latest snapshot_at, ties by the larger event_id) has the highest version,
--- whatever the order of the inserts, their batches and their replays. The table is an
--- AggregatingMergeTree rather than a ReplacingMergeTree because ads_current also shows
--- first_seen and the number of snapshots: min(snapshot_at) and the set of versions merge without
--- a join, where the uniqExact states of rollup_ads_seen (0004) cost more to read than the rest of
--- the view. last_seen is the latest snapshot's snapshot_at, as before.
---
--- posts and post_handles read every post observation (a window, a DISTINCT): the same scheme
--- gives one row per post, and an index of the handles keyed by the handle.
+-- them; materialized views on the typed tables keep these tables instead. posts and post_handles
+-- read every post observation (a window, a DISTINCT): the same scheme gives one row per post, and
+-- an index of the handles keyed by the handle.
 --
 -- contradictions parsed the detail JSON of every contradiction record on every query (264 ms for
 -- 12,460 rows on 10M rows). A materialized view now parses each record once, when it is written,
 -- into contradiction_records: the same rows as correlations (kind contradiction), with the same
--- version and tombstones and the same key, ordered by correlation_id so that the view's
--- LIMIT 1 BY correlation_id reads in order.
+-- version and tombstones and the same key (plain columns of a ReplacingMergeTree), ordered by
+-- correlation_id so that the view's LIMIT 1 BY correlation_id reads in order.
 --
 -- Each table is created, then its materialized view, then filled from what is already there: a
 -- row written between the two is inserted twice, which the tables' merge rules collapse.
 -- Statements are idempotent (IF NOT EXISTS, OR REPLACE) except the backfills, which insert rows
 -- that are already there again, harmlessly, if the migration runs a second time.
+--
+-- Read the views, not the tables: the tables may hold several rows per ad or post until FINAL.
 
--- One row per platform ad (granularity 'ad'): its latest library snapshot, when it was first
--- seen, and the versions of all its snapshots (their number is ads_current.snapshots). Every
--- column merges by a rule that ignores order and repeats: min, union, and max of a tuple that
--- starts with the snapshot's version, so the latest snapshot's tuple wins (then the later
--- enrichment, ingested_at, for a snapshot stored twice). max() drops LowCardinality inside the
--- tuple; ads_current casts each field back to its ad_snapshots type.
+-- One row per platform ad (granularity 'ad'): its latest library snapshot, with the columns of
+-- ad_snapshots.
 CREATE TABLE IF NOT EXISTS ad_latest_snapshots
 (
-    platform          LowCardinality(String),
-    ad_id             String,
-    first_seen        SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
-    snapshot_versions SimpleAggregateFunction(groupUniqArrayArray, Array(UInt256)) COMMENT 'One version per distinct (snapshot_at, event_id)',
-    latest            SimpleAggregateFunction(max, Tuple(
-            version UInt256,
-            ingested_at DateTime64(3, 'UTC'),
-            event_id FixedString(32),
-            source String,
-            source_record_id String,
-            snapshot_at DateTime64(3, 'UTC'),
-            advertiser_name String,
-            advertiser_id Nullable(String),
-            paying_advertiser Nullable(String),
-            sponsor_id String,
-            sponsor_name String,
-            sponsor_confidence Float32,
-            sponsor_match_method String,
-            currency String,
-            spend_low Decimal(18, 2),
-            spend_high Nullable(Decimal(18, 2)),
-            spend_point Decimal(18, 2),
-            spend_point_method String,
-            fx_rate Decimal(18, 8),
-            fx_rate_date Nullable(Date),
-            spend_usd_low Decimal(18, 2),
-            spend_usd_high Nullable(Decimal(18, 2)),
-            spend_usd_point Decimal(18, 2),
-            impressions_low Nullable(UInt64),
-            impressions_high Nullable(UInt64),
-            impressions_point Nullable(UInt64),
-            impressions_point_method Nullable(String),
-            delivery_start Nullable(DateTime64(3, 'UTC')),
-            delivery_end Nullable(DateTime64(3, 'UTC')),
-            target_states Array(String),
-            target_states_method String,
-            swing_states Array(String),
-            delivery_states Array(String),
-            delivery_shares Array(Float64),
-            stance_subjects Array(String),
-            stance_values Array(String),
-            stance_origins Array(String),
-            topics Array(String),
-            creative_text String,
-            link_urls Array(String),
-            snapshot_url Nullable(String),
-            occurred_at DateTime64(3, 'UTC')))
+    platform                 LowCardinality(String),
+    ad_id                    String,
+    version                  UInt256 COMMENT '(snapshot_at, event_id) as one number: the highest is the latest snapshot',
+    event_id                 FixedString(32),
+    source                   LowCardinality(String),
+    source_record_id         String,
+    snapshot_at              DateTime64(3, 'UTC'),
+    advertiser_name          String,
+    advertiser_id            Nullable(String),
+    paying_advertiser        Nullable(String),
+    sponsor_id               LowCardinality(String),
+    sponsor_name             String,
+    sponsor_confidence       Float32,
+    sponsor_match_method     LowCardinality(String),
+    currency                 LowCardinality(String),
+    spend_low                Decimal(18, 2),
+    spend_high               Nullable(Decimal(18, 2)),
+    spend_point              Decimal(18, 2),
+    spend_point_method       LowCardinality(String),
+    fx_rate                  Decimal(18, 8),
+    fx_rate_date             Nullable(Date),
+    spend_usd_low            Decimal(18, 2),
+    spend_usd_high           Nullable(Decimal(18, 2)),
+    spend_usd_point          Decimal(18, 2),
+    impressions_low          Nullable(UInt64),
+    impressions_high         Nullable(UInt64),
+    impressions_point        Nullable(UInt64),
+    impressions_point_method LowCardinality(Nullable(String)),
+    delivery_start           Nullable(DateTime64(3, 'UTC')),
+    delivery_end             Nullable(DateTime64(3, 'UTC')),
+    target_states            Array(LowCardinality(String)),
+    target_states_method     LowCardinality(String),
+    swing_states             Array(LowCardinality(String)),
+    delivery_states          Array(LowCardinality(String)),
+    delivery_shares          Array(Float64),
+    stance_subjects          Array(LowCardinality(String)),
+    stance_values            Array(LowCardinality(String)),
+    stance_origins           Array(LowCardinality(String)),
+    topics                   Array(LowCardinality(String)),
+    creative_text            String,
+    link_urls                Array(String),
+    snapshot_url             Nullable(String),
+    occurred_at              DateTime64(3, 'UTC'),
+    ingested_at              DateTime64(3, 'UTC')
 )
-ENGINE = AggregatingMergeTree
+ENGINE = ReplacingMergeTree(version)
 ORDER BY (platform, ad_id);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS ad_latest_snapshots_mv TO ad_latest_snapshots
@@ -91,207 +97,139 @@ AS
 SELECT
     platform,
     ad_id,
-    snapshot_at AS first_seen,
-    [version] AS snapshot_versions,
-    CAST(tuple(version,
-        ingested_at,
-        event_id,
-        source,
-        source_record_id,
-        snapshot_at,
-        advertiser_name,
-        advertiser_id,
-        paying_advertiser,
-        sponsor_id,
-        sponsor_name,
-        sponsor_confidence,
-        sponsor_match_method,
-        currency,
-        spend_low,
-        spend_high,
-        spend_point,
-        spend_point_method,
-        fx_rate,
-        fx_rate_date,
-        spend_usd_low,
-        spend_usd_high,
-        spend_usd_point,
-        impressions_low,
-        impressions_high,
-        impressions_point,
-        impressions_point_method,
-        delivery_start,
-        delivery_end,
-        target_states,
-        target_states_method,
-        swing_states,
-        delivery_states,
-        delivery_shares,
-        stance_subjects,
-        stance_values,
-        stance_origins,
-        topics,
-        creative_text,
-        link_urls,
-        snapshot_url,
-        occurred_at) AS Tuple(
-        version UInt256,
-        ingested_at DateTime64(3, 'UTC'),
-        event_id FixedString(32),
-        source String,
-        source_record_id String,
-        snapshot_at DateTime64(3, 'UTC'),
-        advertiser_name String,
-        advertiser_id Nullable(String),
-        paying_advertiser Nullable(String),
-        sponsor_id String,
-        sponsor_name String,
-        sponsor_confidence Float32,
-        sponsor_match_method String,
-        currency String,
-        spend_low Decimal(18, 2),
-        spend_high Nullable(Decimal(18, 2)),
-        spend_point Decimal(18, 2),
-        spend_point_method String,
-        fx_rate Decimal(18, 8),
-        fx_rate_date Nullable(Date),
-        spend_usd_low Decimal(18, 2),
-        spend_usd_high Nullable(Decimal(18, 2)),
-        spend_usd_point Decimal(18, 2),
-        impressions_low Nullable(UInt64),
-        impressions_high Nullable(UInt64),
-        impressions_point Nullable(UInt64),
-        impressions_point_method Nullable(String),
-        delivery_start Nullable(DateTime64(3, 'UTC')),
-        delivery_end Nullable(DateTime64(3, 'UTC')),
-        target_states Array(String),
-        target_states_method String,
-        swing_states Array(String),
-        delivery_states Array(String),
-        delivery_shares Array(Float64),
-        stance_subjects Array(String),
-        stance_values Array(String),
-        stance_origins Array(String),
-        topics Array(String),
-        creative_text String,
-        link_urls Array(String),
-        snapshot_url Nullable(String),
-        occurred_at DateTime64(3, 'UTC'))) AS latest
-FROM
-(
-    SELECT
-        *,
-        -- (snapshot_at, event_id) as one number: milliseconds (biased to stay positive) << 128 |
-        -- the 32 hex digits of event_id, so it orders as ads_current always ordered snapshots.
-        bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(snapshot_at) + 10000000000000), 128),
-        reinterpretAsUInt128(reverse(unhex(event_id)))) AS version
-    FROM ad_snapshots
-    WHERE granularity = 'ad'
-);
+    -- (snapshot_at, event_id) as one number: milliseconds (biased to stay positive) << 128 |
+    -- the 32 hex digits of event_id, so it orders as ads_current always ordered snapshots.
+    bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(snapshot_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id)))) AS version,
+    event_id,
+    source,
+    source_record_id,
+    snapshot_at,
+    advertiser_name,
+    advertiser_id,
+    paying_advertiser,
+    sponsor_id,
+    sponsor_name,
+    sponsor_confidence,
+    sponsor_match_method,
+    currency,
+    spend_low,
+    spend_high,
+    spend_point,
+    spend_point_method,
+    fx_rate,
+    fx_rate_date,
+    spend_usd_low,
+    spend_usd_high,
+    spend_usd_point,
+    impressions_low,
+    impressions_high,
+    impressions_point,
+    impressions_point_method,
+    delivery_start,
+    delivery_end,
+    target_states,
+    target_states_method,
+    swing_states,
+    delivery_states,
+    delivery_shares,
+    stance_subjects,
+    stance_values,
+    stance_origins,
+    topics,
+    creative_text,
+    link_urls,
+    snapshot_url,
+    occurred_at,
+    ingested_at
+FROM ad_snapshots
+WHERE granularity = 'ad';
 
 INSERT INTO ad_latest_snapshots
 SELECT
     platform,
     ad_id,
-    snapshot_at AS first_seen,
-    [version] AS snapshot_versions,
-    CAST(tuple(version,
-        ingested_at,
-        event_id,
-        source,
-        source_record_id,
-        snapshot_at,
-        advertiser_name,
-        advertiser_id,
-        paying_advertiser,
-        sponsor_id,
-        sponsor_name,
-        sponsor_confidence,
-        sponsor_match_method,
-        currency,
-        spend_low,
-        spend_high,
-        spend_point,
-        spend_point_method,
-        fx_rate,
-        fx_rate_date,
-        spend_usd_low,
-        spend_usd_high,
-        spend_usd_point,
-        impressions_low,
-        impressions_high,
-        impressions_point,
-        impressions_point_method,
-        delivery_start,
-        delivery_end,
-        target_states,
-        target_states_method,
-        swing_states,
-        delivery_states,
-        delivery_shares,
-        stance_subjects,
-        stance_values,
-        stance_origins,
-        topics,
-        creative_text,
-        link_urls,
-        snapshot_url,
-        occurred_at) AS Tuple(
-        version UInt256,
-        ingested_at DateTime64(3, 'UTC'),
-        event_id FixedString(32),
-        source String,
-        source_record_id String,
-        snapshot_at DateTime64(3, 'UTC'),
-        advertiser_name String,
-        advertiser_id Nullable(String),
-        paying_advertiser Nullable(String),
-        sponsor_id String,
-        sponsor_name String,
-        sponsor_confidence Float32,
-        sponsor_match_method String,
-        currency String,
-        spend_low Decimal(18, 2),
-        spend_high Nullable(Decimal(18, 2)),
-        spend_point Decimal(18, 2),
-        spend_point_method String,
-        fx_rate Decimal(18, 8),
-        fx_rate_date Nullable(Date),
-        spend_usd_low Decimal(18, 2),
-        spend_usd_high Nullable(Decimal(18, 2)),
-        spend_usd_point Decimal(18, 2),
-        impressions_low Nullable(UInt64),
-        impressions_high Nullable(UInt64),
-        impressions_point Nullable(UInt64),
-        impressions_point_method Nullable(String),
-        delivery_start Nullable(DateTime64(3, 'UTC')),
-        delivery_end Nullable(DateTime64(3, 'UTC')),
-        target_states Array(String),
-        target_states_method String,
-        swing_states Array(String),
-        delivery_states Array(String),
-        delivery_shares Array(Float64),
-        stance_subjects Array(String),
-        stance_values Array(String),
-        stance_origins Array(String),
-        topics Array(String),
-        creative_text String,
-        link_urls Array(String),
-        snapshot_url Nullable(String),
-        occurred_at DateTime64(3, 'UTC'))) AS latest
-FROM
-(
-    SELECT
-        *,
-        -- (snapshot_at, event_id) as one number: milliseconds (biased to stay positive) << 128 |
-        -- the 32 hex digits of event_id, so it orders as ads_current always ordered snapshots.
-        bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(snapshot_at) + 10000000000000), 128),
-        reinterpretAsUInt128(reverse(unhex(event_id)))) AS version
-    FROM ad_snapshots FINAL
-    WHERE granularity = 'ad'
-);
+    bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(snapshot_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id)))) AS version,
+    event_id,
+    source,
+    source_record_id,
+    snapshot_at,
+    advertiser_name,
+    advertiser_id,
+    paying_advertiser,
+    sponsor_id,
+    sponsor_name,
+    sponsor_confidence,
+    sponsor_match_method,
+    currency,
+    spend_low,
+    spend_high,
+    spend_point,
+    spend_point_method,
+    fx_rate,
+    fx_rate_date,
+    spend_usd_low,
+    spend_usd_high,
+    spend_usd_point,
+    impressions_low,
+    impressions_high,
+    impressions_point,
+    impressions_point_method,
+    delivery_start,
+    delivery_end,
+    target_states,
+    target_states_method,
+    swing_states,
+    delivery_states,
+    delivery_shares,
+    stance_subjects,
+    stance_values,
+    stance_origins,
+    topics,
+    creative_text,
+    link_urls,
+    snapshot_url,
+    occurred_at,
+    ingested_at
+FROM ad_snapshots FINAL
+WHERE granularity = 'ad';
 
--- The ads_current of 0003, same columns and rows, from the latest snapshot of each ad.
+-- When each ad was first seen and how many distinct snapshots it has (one version per distinct
+-- (snapshot_at, event_id)): min and set union merge the same in any order and any number of times.
+CREATE TABLE IF NOT EXISTS ad_snapshot_stats
+(
+    platform          LowCardinality(String),
+    ad_id             String,
+    first_seen        SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    snapshot_versions SimpleAggregateFunction(groupUniqArrayArray, Array(UInt256))
+)
+ENGINE = AggregatingMergeTree
+ORDER BY (platform, ad_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS ad_snapshot_stats_mv TO ad_snapshot_stats
+AS
+SELECT
+    platform,
+    ad_id,
+    snapshot_at AS first_seen,
+    [bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(snapshot_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id))))] AS snapshot_versions
+FROM ad_snapshots
+WHERE granularity = 'ad';
+
+INSERT INTO ad_snapshot_stats
+SELECT
+    platform,
+    ad_id,
+    snapshot_at AS first_seen,
+    [bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(snapshot_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id))))] AS snapshot_versions
+FROM ad_snapshots FINAL
+WHERE granularity = 'ad';
+
+-- The ads_current of 0003, same columns and rows, from the latest snapshot of each ad and its
+-- first_seen and snapshot count.
 CREATE OR REPLACE VIEW ads_current
 AS
 SELECT
@@ -346,54 +284,17 @@ SELECT
     a.event_ids AS annotation_event_ids
 FROM
 (
+    -- Whole columns of both tables under FINAL (no tuple subcolumns: see the top of this file).
     SELECT
-        platform,
-        ad_id,
-        CAST(first_seen AS DateTime64(3, 'UTC')) AS first_seen,
-        length(snapshot_versions) AS snapshots,
-        -- The stance arrays are only read as Array(String) below: no cast back.
-        CAST(latest.ingested_at AS DateTime64(3, 'UTC')) AS ingested_at,
-        CAST(latest.event_id AS FixedString(32)) AS event_id,
-        CAST(latest.source AS LowCardinality(String)) AS source,
-        CAST(latest.source_record_id AS String) AS source_record_id,
-        CAST(latest.snapshot_at AS DateTime64(3, 'UTC')) AS snapshot_at,
-        CAST(latest.advertiser_name AS String) AS advertiser_name,
-        CAST(latest.advertiser_id AS Nullable(String)) AS advertiser_id,
-        CAST(latest.paying_advertiser AS Nullable(String)) AS paying_advertiser,
-        CAST(latest.sponsor_id AS LowCardinality(String)) AS sponsor_id,
-        CAST(latest.sponsor_name AS String) AS sponsor_name,
-        CAST(latest.sponsor_confidence AS Float32) AS sponsor_confidence,
-        CAST(latest.sponsor_match_method AS LowCardinality(String)) AS sponsor_match_method,
-        CAST(latest.currency AS LowCardinality(String)) AS currency,
-        CAST(latest.spend_low AS Decimal(18, 2)) AS spend_low,
-        CAST(latest.spend_high AS Nullable(Decimal(18, 2))) AS spend_high,
-        CAST(latest.spend_point AS Decimal(18, 2)) AS spend_point,
-        CAST(latest.spend_point_method AS LowCardinality(String)) AS spend_point_method,
-        CAST(latest.fx_rate AS Decimal(18, 8)) AS fx_rate,
-        CAST(latest.fx_rate_date AS Nullable(Date)) AS fx_rate_date,
-        CAST(latest.spend_usd_low AS Decimal(18, 2)) AS spend_usd_low,
-        CAST(latest.spend_usd_high AS Nullable(Decimal(18, 2))) AS spend_usd_high,
-        CAST(latest.spend_usd_point AS Decimal(18, 2)) AS spend_usd_point,
-        CAST(latest.impressions_low AS Nullable(UInt64)) AS impressions_low,
-        CAST(latest.impressions_high AS Nullable(UInt64)) AS impressions_high,
-        CAST(latest.impressions_point AS Nullable(UInt64)) AS impressions_point,
-        CAST(latest.impressions_point_method AS LowCardinality(Nullable(String))) AS impressions_point_method,
-        CAST(latest.delivery_start AS Nullable(DateTime64(3, 'UTC'))) AS delivery_start,
-        CAST(latest.delivery_end AS Nullable(DateTime64(3, 'UTC'))) AS delivery_end,
-        CAST(latest.target_states AS Array(LowCardinality(String))) AS target_states,
-        CAST(latest.target_states_method AS LowCardinality(String)) AS target_states_method,
-        CAST(latest.swing_states AS Array(LowCardinality(String))) AS swing_states,
-        CAST(latest.delivery_states AS Array(LowCardinality(String))) AS delivery_states,
-        CAST(latest.delivery_shares AS Array(Float64)) AS delivery_shares,
-        latest.stance_subjects AS stance_subjects,
-        latest.stance_values AS stance_values,
-        latest.stance_origins AS stance_origins,
-        CAST(latest.topics AS Array(LowCardinality(String))) AS topics,
-        CAST(latest.creative_text AS String) AS creative_text,
-        CAST(latest.link_urls AS Array(String)) AS link_urls,
-        CAST(latest.snapshot_url AS Nullable(String)) AS snapshot_url,
-        CAST(latest.occurred_at AS DateTime64(3, 'UTC')) AS occurred_at
-    FROM ad_latest_snapshots FINAL
+        l.*,
+        CAST(st.first_seen AS DateTime64(3, 'UTC')) AS first_seen,
+        length(st.snapshot_versions) AS snapshots
+    FROM ad_latest_snapshots AS l FINAL
+    LEFT JOIN
+    (
+        SELECT platform, ad_id, first_seen, snapshot_versions
+        FROM ad_snapshot_stats FINAL
+    ) AS st ON l.platform = st.platform AND l.ad_id = st.ad_id
 ) AS s
 LEFT JOIN
 (
@@ -655,42 +556,39 @@ LIMIT 1 BY correlation_id;
 
 -- posts (one row per post at its latest observation) was a window over post_observations FINAL,
 -- and post_handles a DISTINCT over all of it: posts-linking-petitions read every observation
--- twice (238 ms on 10M rows). The same scheme as for ads: post_latest_observations keeps one row
--- per post (latest observation by an (observed_at, event_id) version, first observed_at, the
--- observation versions), and post_handle_index the handles each post was observed under, keyed
--- by the handle.
+-- twice (238 ms on 10M rows). The same scheme as for ads: post_latest_observations keeps the
+-- latest observation of each post by an (observed_at, event_id) version, post_observation_stats
+-- the first observed_at and the observation versions, and post_handle_index the handles each post
+-- was observed under, keyed by the handle.
 CREATE TABLE IF NOT EXISTS post_latest_observations
 (
-    platform             LowCardinality(String),
-    post_id              String,
-    first_observed_at    SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
-    observation_versions SimpleAggregateFunction(groupUniqArrayArray, Array(UInt256)) COMMENT 'One version per distinct (observed_at, event_id)',
-    latest               SimpleAggregateFunction(max, Tuple(
-            version UInt256,
-            ingested_at DateTime64(3, 'UTC'),
-            event_id FixedString(32),
-            source String,
-            source_record_id String,
-            account_id String,
-            account_handle Nullable(String),
-            sponsor_id String,
-            sponsor_confidence Float32,
-            created_at DateTime64(3, 'UTC'),
-            observed_at DateTime64(3, 'UTC'),
-            text String,
-            urls Array(String),
-            petition_ids Array(String),
-            likes Nullable(UInt64),
-            reposts Nullable(UInt64),
-            replies Nullable(UInt64),
-            quotes Nullable(UInt64),
-            impressions Nullable(UInt64),
-            stance_subjects Array(String),
-            stance_values Array(String),
-            topics Array(String),
-            occurred_at DateTime64(3, 'UTC')))
+    platform           LowCardinality(String),
+    post_id            String,
+    version            UInt256 COMMENT '(observed_at, event_id) as one number: the highest is the latest observation',
+    event_id           FixedString(32),
+    source             LowCardinality(String),
+    source_record_id   String,
+    account_id         String,
+    account_handle     Nullable(String),
+    sponsor_id         LowCardinality(String),
+    sponsor_confidence Float32,
+    created_at         DateTime64(3, 'UTC'),
+    observed_at        DateTime64(3, 'UTC'),
+    text               String,
+    urls               Array(String),
+    petition_ids       Array(LowCardinality(String)),
+    likes              Nullable(UInt64),
+    reposts            Nullable(UInt64),
+    replies            Nullable(UInt64),
+    quotes             Nullable(UInt64),
+    impressions        Nullable(UInt64),
+    stance_subjects    Array(LowCardinality(String)),
+    stance_values      Array(LowCardinality(String)),
+    topics             Array(LowCardinality(String)),
+    occurred_at        DateTime64(3, 'UTC'),
+    ingested_at        DateTime64(3, 'UTC')
 )
-ENGINE = AggregatingMergeTree
+ENGINE = ReplacingMergeTree(version)
 ORDER BY (platform, post_id);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS post_latest_observations_mv TO post_latest_observations
@@ -698,125 +596,91 @@ AS
 SELECT
     platform,
     post_id,
-    observed_at AS first_observed_at,
-    [version] AS observation_versions,
-    CAST(tuple(version,
-        ingested_at,
-        event_id,
-        source,
-        source_record_id,
-        account_id,
-        account_handle,
-        sponsor_id,
-        sponsor_confidence,
-        created_at,
-        observed_at,
-        text,
-        urls,
-        petition_ids,
-        likes,
-        reposts,
-        replies,
-        quotes,
-        impressions,
-        stance_subjects,
-        stance_values,
-        topics,
-        occurred_at) AS Tuple(
-        version UInt256,
-        ingested_at DateTime64(3, 'UTC'),
-        event_id FixedString(32),
-        source String,
-        source_record_id String,
-        account_id String,
-        account_handle Nullable(String),
-        sponsor_id String,
-        sponsor_confidence Float32,
-        created_at DateTime64(3, 'UTC'),
-        observed_at DateTime64(3, 'UTC'),
-        text String,
-        urls Array(String),
-        petition_ids Array(String),
-        likes Nullable(UInt64),
-        reposts Nullable(UInt64),
-        replies Nullable(UInt64),
-        quotes Nullable(UInt64),
-        impressions Nullable(UInt64),
-        stance_subjects Array(String),
-        stance_values Array(String),
-        topics Array(String),
-        occurred_at DateTime64(3, 'UTC'))) AS latest
-FROM
-(
-    SELECT
-        *,
-        -- (observed_at, event_id) as one number, as for ads.
-        bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
-            reinterpretAsUInt128(reverse(unhex(event_id)))) AS version
-    FROM post_observations
-);
+    -- (observed_at, event_id) as one number, as for ads.
+    bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id)))) AS version,
+    event_id,
+    source,
+    source_record_id,
+    account_id,
+    account_handle,
+    sponsor_id,
+    sponsor_confidence,
+    created_at,
+    observed_at,
+    text,
+    urls,
+    petition_ids,
+    likes,
+    reposts,
+    replies,
+    quotes,
+    impressions,
+    stance_subjects,
+    stance_values,
+    topics,
+    occurred_at,
+    ingested_at
+FROM post_observations;
 
 INSERT INTO post_latest_observations
 SELECT
     platform,
     post_id,
-    observed_at AS first_observed_at,
-    [version] AS observation_versions,
-    CAST(tuple(version,
-        ingested_at,
-        event_id,
-        source,
-        source_record_id,
-        account_id,
-        account_handle,
-        sponsor_id,
-        sponsor_confidence,
-        created_at,
-        observed_at,
-        text,
-        urls,
-        petition_ids,
-        likes,
-        reposts,
-        replies,
-        quotes,
-        impressions,
-        stance_subjects,
-        stance_values,
-        topics,
-        occurred_at) AS Tuple(
-        version UInt256,
-        ingested_at DateTime64(3, 'UTC'),
-        event_id FixedString(32),
-        source String,
-        source_record_id String,
-        account_id String,
-        account_handle Nullable(String),
-        sponsor_id String,
-        sponsor_confidence Float32,
-        created_at DateTime64(3, 'UTC'),
-        observed_at DateTime64(3, 'UTC'),
-        text String,
-        urls Array(String),
-        petition_ids Array(String),
-        likes Nullable(UInt64),
-        reposts Nullable(UInt64),
-        replies Nullable(UInt64),
-        quotes Nullable(UInt64),
-        impressions Nullable(UInt64),
-        stance_subjects Array(String),
-        stance_values Array(String),
-        topics Array(String),
-        occurred_at DateTime64(3, 'UTC'))) AS latest
-FROM
+    bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id)))) AS version,
+    event_id,
+    source,
+    source_record_id,
+    account_id,
+    account_handle,
+    sponsor_id,
+    sponsor_confidence,
+    created_at,
+    observed_at,
+    text,
+    urls,
+    petition_ids,
+    likes,
+    reposts,
+    replies,
+    quotes,
+    impressions,
+    stance_subjects,
+    stance_values,
+    topics,
+    occurred_at,
+    ingested_at
+FROM post_observations FINAL;
+
+CREATE TABLE IF NOT EXISTS post_observation_stats
 (
-    SELECT
-        *,
-        -- (observed_at, event_id) as one number, as for ads.
-        bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
-            reinterpretAsUInt128(reverse(unhex(event_id)))) AS version
-    FROM post_observations FINAL
-);
+    platform             LowCardinality(String),
+    post_id              String,
+    first_observed_at    SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    observation_versions SimpleAggregateFunction(groupUniqArrayArray, Array(UInt256))
+)
+ENGINE = AggregatingMergeTree
+ORDER BY (platform, post_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS post_observation_stats_mv TO post_observation_stats
+AS
+SELECT
+    platform,
+    post_id,
+    observed_at AS first_observed_at,
+    [bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id))))] AS observation_versions
+FROM post_observations;
+
+INSERT INTO post_observation_stats
+SELECT
+    platform,
+    post_id,
+    observed_at AS first_observed_at,
+    [bitOr(bitShiftLeft(toUInt256(toUnixTimestamp64Milli(observed_at) + 10000000000000), 128),
+        reinterpretAsUInt128(reverse(unhex(event_id))))] AS observation_versions
+FROM post_observations FINAL;
 
 CREATE TABLE IF NOT EXISTS post_handle_index
 (
@@ -842,31 +706,36 @@ FROM post_observations;
 CREATE OR REPLACE VIEW posts
 AS
 SELECT
-    platform,
-    post_id,
-    CAST(latest.account_id AS String) AS account_id,
-    CAST(latest.account_handle AS Nullable(String)) AS account_handle,
-    CAST(latest.sponsor_id AS LowCardinality(String)) AS sponsor_id,
-    CAST(latest.sponsor_confidence AS Float32) AS sponsor_confidence,
-    CAST(latest.created_at AS DateTime64(3, 'UTC')) AS created_at,
-    CAST(latest.observed_at AS DateTime64(3, 'UTC')) AS observed_at,
-    CAST(first_observed_at AS DateTime64(3, 'UTC')) AS first_observed_at,
-    length(observation_versions) AS observations,
-    CAST(latest.text AS String) AS text,
-    CAST(latest.urls AS Array(String)) AS urls,
-    CAST(latest.petition_ids AS Array(LowCardinality(String))) AS petition_ids,
-    CAST(latest.likes AS Nullable(UInt64)) AS likes,
-    CAST(latest.reposts AS Nullable(UInt64)) AS reposts,
-    CAST(latest.replies AS Nullable(UInt64)) AS replies,
-    CAST(latest.quotes AS Nullable(UInt64)) AS quotes,
-    CAST(latest.impressions AS Nullable(UInt64)) AS impressions,
-    CAST(latest.stance_subjects AS Array(LowCardinality(String))) AS stance_subjects,
-    CAST(latest.stance_values AS Array(LowCardinality(String))) AS stance_values,
-    CAST(latest.topics AS Array(LowCardinality(String))) AS topics,
-    CAST(latest.event_id AS FixedString(32)) AS event_id,
-    CAST(latest.source AS LowCardinality(String)) AS source,
-    CAST(latest.source_record_id AS String) AS source_record_id
-FROM post_latest_observations FINAL;
+    l.platform AS platform,
+    l.post_id AS post_id,
+    l.account_id AS account_id,
+    l.account_handle AS account_handle,
+    l.sponsor_id AS sponsor_id,
+    l.sponsor_confidence AS sponsor_confidence,
+    l.created_at AS created_at,
+    l.observed_at AS observed_at,
+    CAST(st.first_observed_at AS DateTime64(3, 'UTC')) AS first_observed_at,
+    length(st.observation_versions) AS observations,
+    l.text AS text,
+    l.urls AS urls,
+    l.petition_ids AS petition_ids,
+    l.likes AS likes,
+    l.reposts AS reposts,
+    l.replies AS replies,
+    l.quotes AS quotes,
+    l.impressions AS impressions,
+    l.stance_subjects AS stance_subjects,
+    l.stance_values AS stance_values,
+    l.topics AS topics,
+    l.event_id AS event_id,
+    l.source AS source,
+    l.source_record_id AS source_record_id
+FROM post_latest_observations AS l FINAL
+LEFT JOIN
+(
+    SELECT platform, post_id, first_observed_at, observation_versions
+    FROM post_observation_stats FINAL
+) AS st ON l.platform = st.platform AND l.post_id = st.post_id;
 
 -- The post_handles view of 0007, same columns and rows, from the index by handle.
 CREATE OR REPLACE VIEW post_handles
