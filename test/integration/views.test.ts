@@ -1576,3 +1576,462 @@ describe('the cookbook', () => {
     ).toEqual([]);
   });
 });
+
+describe('latest-state tables (0011)', () => {
+  /** A view as an earlier migration defined it, as `base_<view>`: what 0011 must still answer. */
+  async function createOldView(file: string, view: string): Promise<void> {
+    const sql = readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
+    const m = new RegExp(`CREATE OR REPLACE VIEW ${view}\\n[\\s\\S]*?;\\n`).exec(sql);
+    if (!m) throw new Error(`${file} defines no view ${view}`);
+    const body = m[0]
+      .split('\n')
+      .filter((l) => !l.trimStart().startsWith('--'))
+      .join('\n')
+      .replace(`VIEW ${view}`, `VIEW base_${view}`)
+      .replace(/;\n$/, '');
+    await client.command({ query: body });
+  }
+
+  /** Rows of the view and of its old definition that the other lacks, for a filter. */
+  async function differences(
+    view: string,
+    where: string,
+    params: Record<string, unknown>,
+  ): Promise<number[]> {
+    const one = (a: string, b: string) =>
+      `(SELECT count() FROM (SELECT * FROM ${a} WHERE ${where} EXCEPT ALL SELECT * FROM ${b} WHERE ${where}))`;
+    const [r] = await select<{ missing: string; extra: string }>(
+      `SELECT ${one(`base_${view}`, view)} AS missing, ${one(view, `base_${view}`)} AS extra`,
+      params,
+    );
+    return [Number(r?.missing), Number(r?.extra)];
+  }
+
+  /** Inserts rows one batch of `size` at a time. */
+  async function insertInBatches(table: string, rows: object[], size: number): Promise<void> {
+    for (let i = 0; i < rows.length; i += size) await insert(table, rows.slice(i, i + size));
+  }
+
+  it('ads_current: the latest snapshot of each ad whatever the order, batches and repeats of the inserts', async () => {
+    await createOldView('0003_analyst_views.sql', 'ads_current');
+    const s = sponsor('latest');
+    const ad = (n: string) => eid(`${s}:ad-${n}`);
+    const snap = (
+      n: string,
+      label: string,
+      at: string,
+      spend: [string, string | null, string],
+      states = ['PA'],
+    ) =>
+      snapshot({
+        label: `${s}:${label}`,
+        ad: ad(n),
+        sponsor: s,
+        at,
+        states,
+        start: '2024-09-01 00:00:00.000',
+        end: null,
+        spend,
+        stances: [{ subject: 'Harris', stance: 'support', origin: 'advertiser' }],
+        platform: n === 'meta' ? 'meta' : 'snap',
+      });
+    const snapshots = [
+      // Three snapshots; the latest has an open top range and must win over the bounded ones.
+      snap('1', '1a', '2024-10-01 00:00:00.000', ['10.00', '20.00', '15.00']),
+      snap('1', '1b', '2024-10-08 00:00:00.000', ['1000000.00', null, '1000000.00']),
+      snap('1', '1c', '2024-10-04 00:00:00.000', ['500.00', '600.00', '550.00'], ['MI']),
+      // Two snapshots at the same instant: the larger event_id counts.
+      snap('2', '2a', '2024-10-05 00:00:00.000', ['1.00', '1.00', '1.00']),
+      snap('2', '2b', '2024-10-05 00:00:00.000', ['2.00', '2.00', '2.00']),
+      snap('meta', 'm1', '2024-10-02 00:00:00.000', ['100.00', '199.00', '149.50']),
+      // A Meta Ad Library Report row is no ad: left out of ads_current.
+      {
+        ...snap('3', 'report', '2024-10-03 00:00:00.000', ['5.00', '5.00', '5.00']),
+        granularity: 'advertiser_period',
+      },
+    ];
+    await insert('ad_annotations', [
+      annotation({
+        label: `${s}:code`,
+        ad: ad('1'),
+        subject: 'Harris',
+        stance: 'pro-Israel',
+        coder: 'g/a',
+        on: '2024-11-01',
+      }),
+    ]);
+    const read = () =>
+      select<Record<string, unknown>>(
+        `SELECT * FROM ads_current WHERE sponsor_id = {s:String} ORDER BY platform, ad_id`,
+        { s },
+      );
+
+    // Newest first, one row per insert.
+    await insertInBatches('ad_snapshots', [...snapshots].reverse(), 1);
+    const first = await read();
+    expect(await differences('ads_current', 'sponsor_id = {s:String}', { s })).toEqual([0, 0]);
+    expect(first).toHaveLength(3);
+    const byAd = new Map(first.map((r) => [r.ad_id, r]));
+    expect(byAd.get(ad('1'))).toMatchObject({
+      event_id: eid(`${s}:1b`),
+      spend_usd_low: 1000000,
+      spend_usd_high: null,
+      spend_open_range: true,
+      first_seen: '2024-10-01 00:00:00.000',
+      last_seen: '2024-10-08 00:00:00.000',
+      snapshots: '3',
+      stance_origins: ['advertiser', 'coder'],
+      stance_values: ['support', 'pro-Israel'],
+    });
+    const tieWinner = [eid(`${s}:2a`), eid(`${s}:2b`)].sort()[1];
+    expect(byAd.get(ad('2'))).toMatchObject({ event_id: tieWinner, snapshots: '2' });
+
+    // The same snapshots again, oldest first in one batch, then in batches of two: a replay.
+    await insert('ad_snapshots', snapshots);
+    await insertInBatches('ad_snapshots', snapshots, 2);
+    expect(await read()).toEqual(first);
+    expect(await differences('ads_current', 'sponsor_id = {s:String}', { s })).toEqual([0, 0]);
+
+    // Merges (which FINAL otherwise does at read time) change nothing either.
+    await client.command({ query: 'OPTIMIZE TABLE ad_latest_snapshots FINAL' });
+    expect(await read()).toEqual(first);
+  });
+
+  /**
+   * Runs `body` with the background merges of the latest-state tables stopped, so every insert
+   * stays a part of its own and FINAL alone must pick the latest row (a merge would pick it for
+   * FINAL and hide a read that picks by part order), then merges everything.
+   */
+  async function withMergesStopped(prefix: string, body: () => Promise<void>): Promise<void> {
+    const tables = (
+      await select<{ name: string }>(
+        `SELECT name FROM system.tables
+         WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND startsWith(name, {p:String})`,
+        { p: prefix },
+      )
+    ).map((t) => t.name);
+    expect(tables.length).toBeGreaterThan(0);
+    for (const t of tables) await client.command({ query: `SYSTEM STOP MERGES ${t}` });
+    try {
+      await body();
+    } finally {
+      for (const t of tables) await client.command({ query: `SYSTEM START MERGES ${t}` });
+    }
+    for (const t of tables) await client.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
+  }
+
+  it('ads_current: an older snapshot inserted first (an earlier part) never hides the latest, ties included', async () => {
+    // The real-data Snap check failed on this: each file's snapshots arrive in the file's order,
+    // so an ad's older snapshot sits in an earlier part than its newer one until they merge.
+    await createOldView('0003_analyst_views.sql', 'ads_current');
+    const s = sponsor('order');
+    const ad = (n: string) => eid(`${s}:ad-${n}`);
+    const snap = (n: string, label: string, at: string, spend: string) =>
+      snapshot({
+        label: `${s}:${label}`,
+        ad: ad(n),
+        sponsor: s,
+        at,
+        states: ['WI'],
+        start: '2024-07-01 16:29:46.000',
+        end: null,
+        spend: [spend, spend, spend],
+      });
+    const [lowTie, highTie] = [eid(`${s}:t1`), eid(`${s}:t2`)].sort() as [string, string];
+    const tieLabel = (id: string) => (id === eid(`${s}:t1`) ? 't1' : 't2');
+    // One insert per row, in this order.
+    const inserts = [
+      // "Abiding Care Center": 269 on 2024-07-28, 343 on 2024-08-05 (the Snap files' figures).
+      snap('1', '1a', '2024-07-28 00:00:00.000', '269.00'),
+      snap('1', '1b', '2024-08-05 00:00:00.000', '343.00'),
+      // The newer first: the order the old test used, which hid the fault.
+      snap('2', '2b', '2024-08-05 00:00:00.000', '20.00'),
+      snap('2', '2a', '2024-07-28 00:00:00.000', '10.00'),
+      // Equal snapshot_at: the larger event_id wins, whichever is inserted first.
+      snap('3', tieLabel(lowTie), '2024-08-05 00:00:00.000', '1.00'),
+      snap('3', tieLabel(highTie), '2024-08-05 00:00:00.000', '2.00'),
+      snap('4', `${tieLabel(highTie)}x`, '2024-08-05 00:00:00.000', '0.00'),
+    ];
+    const read = () =>
+      select<Record<string, unknown>>(
+        `SELECT ad_id, spend_low, event_id, first_seen, last_seen, snapshots
+         FROM ads_current WHERE sponsor_id = {s:String} ORDER BY ad_id`,
+        { s },
+      );
+    const expected = [
+      {
+        ad_id: ad('1'),
+        spend_low: 343,
+        event_id: eid(`${s}:1b`),
+        first_seen: '2024-07-28 00:00:00.000',
+        last_seen: '2024-08-05 00:00:00.000',
+        snapshots: '2',
+      },
+      {
+        ad_id: ad('2'),
+        spend_low: 20,
+        event_id: eid(`${s}:2b`),
+        first_seen: '2024-07-28 00:00:00.000',
+        last_seen: '2024-08-05 00:00:00.000',
+        snapshots: '2',
+      },
+      {
+        ad_id: ad('3'),
+        spend_low: 2,
+        event_id: highTie,
+        first_seen: '2024-08-05 00:00:00.000',
+        last_seen: '2024-08-05 00:00:00.000',
+        snapshots: '2',
+      },
+      {
+        ad_id: ad('4'),
+        spend_low: 0,
+        event_id: eid(`${s}:${tieLabel(highTie)}x`),
+        first_seen: '2024-08-05 00:00:00.000',
+        last_seen: '2024-08-05 00:00:00.000',
+        snapshots: '1',
+      },
+    ].sort((a, b) => a.ad_id.localeCompare(b.ad_id));
+
+    await withMergesStopped('ad_', async () => {
+      await insertInBatches('ad_snapshots', inserts, 1);
+      expect(await read()).toEqual(expected);
+      expect(await differences('ads_current', 'sponsor_id = {s:String}', { s })).toEqual([0, 0]);
+      // A replay, oldest first again, in one batch.
+      await insert('ad_snapshots', inserts);
+      expect(await read()).toEqual(expected);
+    });
+    // Merged: the same.
+    expect(await read()).toEqual(expected);
+    expect(await differences('ads_current', 'sponsor_id = {s:String}', { s })).toEqual([0, 0]);
+  });
+
+  it('posts: an older observation inserted first never hides the latest, ties included', async () => {
+    await createOldView('0003_analyst_views.sql', 'posts');
+    const P = sponsor('porder');
+    const account = `acct-${P}`;
+    const obs = (post: string, label: string, at: string, handle: string, likes: number) => ({
+      event_id: eid(`${P}:${label}`),
+      source: 'test',
+      source_record_id: `${P}:${label}`,
+      platform: 'x',
+      post_id: `${P}-${post}`,
+      account_id: account,
+      account_handle: handle,
+      sponsor_id: P,
+      sponsor_confidence: 1,
+      created_at: '2024-10-10 12:00:00.000',
+      observed_at: at,
+      text: 'Sign the petition',
+      urls: [],
+      petition_ids: [],
+      likes,
+      occurred_at: '2024-10-10 12:00:00.000',
+      ingested_at: INGESTED,
+    });
+    const [, highTie] = [eid(`${P}:t1`), eid(`${P}:t2`)].sort() as [string, string];
+    const inserts = [
+      obs('1', '1a', '2024-10-11 00:00:00.000', `Old${P}`, 1),
+      obs('1', '1b', '2024-10-13 00:00:00.000', `New${P}`, 30),
+      obs('2', 't1', '2024-10-12 00:00:00.000', `Old${P}`, highTie === eid(`${P}:t1`) ? 6 : 5),
+      obs('2', 't2', '2024-10-12 00:00:00.000', `Old${P}`, highTie === eid(`${P}:t2`) ? 6 : 5),
+    ];
+    const read = () =>
+      select<Record<string, unknown>>(
+        `SELECT post_id, account_handle, likes, observations, first_observed_at
+         FROM posts WHERE account_id = {a:String} ORDER BY post_id`,
+        { a: account },
+      );
+    const expected = [
+      {
+        post_id: `${P}-1`,
+        account_handle: `New${P}`,
+        likes: '30',
+        observations: '2',
+        first_observed_at: '2024-10-11 00:00:00.000',
+      },
+      {
+        post_id: `${P}-2`,
+        account_handle: `Old${P}`,
+        likes: '6',
+        observations: '2',
+        first_observed_at: '2024-10-12 00:00:00.000',
+      },
+    ];
+    await withMergesStopped('post_', async () => {
+      await insertInBatches('post_observations', inserts, 1);
+      expect(await read()).toEqual(expected);
+      expect(await differences('posts', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+    });
+    expect(await read()).toEqual(expected);
+  });
+
+  it('posts and post_handles: the latest observation of each post, and every handle, whatever the inserts', async () => {
+    await createOldView('0003_analyst_views.sql', 'posts');
+    await createOldView('0007_sponsor_rollups.sql', 'post_handles');
+    const P = sponsor('posts');
+    const account = `acct-${P}`;
+    const obs = (post: string, label: string, at: string, handle: string | null, likes: number) => ({
+      event_id: eid(`${P}:${label}`),
+      source: 'test',
+      source_record_id: `${P}:${label}`,
+      platform: 'x',
+      post_id: `${P}-${post}`,
+      account_id: account,
+      account_handle: handle,
+      sponsor_id: P,
+      sponsor_confidence: 1,
+      created_at: '2024-10-10 12:00:00.000',
+      observed_at: at,
+      text: 'Sign the petition',
+      urls: ['https://petition.example/sign'],
+      petition_ids: post === '1' ? ['petition-1'] : [],
+      likes,
+      occurred_at: '2024-10-10 12:00:00.000',
+      ingested_at: INGESTED,
+    });
+    const observations = [
+      obs('1', '1a', '2024-10-11 00:00:00.000', `Old${P}`, 1),
+      // The account renamed itself: the latest observation has the new handle.
+      obs('1', '1b', '2024-10-13 00:00:00.000', `New${P}`, 30),
+      obs('1', '1c', '2024-10-12 00:00:00.000', `Old${P}`, 20),
+      // Two observations at the same instant: the larger event_id counts.
+      obs('2', '2a', '2024-10-12 00:00:00.000', null, 5),
+      obs('2', '2b', '2024-10-12 00:00:00.000', null, 6),
+    ];
+    const read = () =>
+      select<Record<string, unknown>>(`SELECT * FROM posts WHERE account_id = {a:String} ORDER BY post_id`, {
+        a: account,
+      });
+    const handles = () =>
+      select<Record<string, unknown>>(
+        `SELECT * FROM post_handles WHERE account_id = {a:String} ORDER BY post_id, account_handle`,
+        { a: account },
+      );
+
+    await insertInBatches('post_observations', [...observations].reverse(), 1);
+    const first = await read();
+    const firstHandles = await handles();
+    expect(await differences('posts', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+    expect(await differences('post_handles', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+    expect(
+      first.map((r) => [r.post_id, r.account_handle, r.likes, r.observations, r.first_observed_at]),
+    ).toEqual([
+      [`${P}-1`, `New${P}`, '30', '3', '2024-10-11 00:00:00.000'],
+      [
+        `${P}-2`,
+        null,
+        [eid(`${P}:2a`), eid(`${P}:2b`)].sort()[1] === eid(`${P}:2a`) ? '5' : '6',
+        '2',
+        '2024-10-12 00:00:00.000',
+      ],
+    ]);
+    expect(firstHandles.map((r) => [r.post_id, r.account_handle])).toEqual([
+      [`${P}-1`, `New${P}`],
+      [`${P}-1`, `Old${P}`],
+      [`${P}-2`, null],
+    ]);
+
+    // Replayed: all at once oldest first, then in pairs; then merged.
+    await insert('post_observations', observations);
+    await insertInBatches('post_observations', observations, 2);
+    await client.command({ query: 'OPTIMIZE TABLE post_latest_observations FINAL' });
+    await client.command({ query: 'OPTIMIZE TABLE post_handle_index FINAL' });
+    expect(await read()).toEqual(first);
+    expect(await handles()).toEqual(firstHandles);
+    expect(await differences('posts', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+  });
+
+  it('contradictions: the parsed records equal the detail parsed at query time, tombstones and versions included', async () => {
+    await createOldView('0007_sponsor_rollups.sql', 'contradictions');
+    const A = sponsor('cr-a');
+    const B = sponsor('cr-b');
+    const side = (ad: string, sponsorId: string, stance: string, state: string, spend: string) => ({
+      platform: 'snap',
+      ad_id: ad,
+      sponsor_id: sponsorId,
+      stances: [stance],
+      target_states: [state],
+      spend_usd_low: spend,
+      spend_usd_high: spend,
+      spend_usd_point: spend,
+      impressions_low: '1000',
+      impressions_high: '1000',
+      impressions_point: '1000',
+      delivery_start: '2024-10-01T00:00:00Z',
+      delivery_end: null,
+    });
+    const record = (
+      id: string,
+      under: string,
+      sponsors: string[],
+      version: number,
+      spend: string,
+      deleted = 0,
+    ) => ({
+      correlation_id: eid(`${A}:${id}`),
+      kind: 'contradiction',
+      sponsor_id: under,
+      subject: 'Harris',
+      detail: JSON.stringify({
+        subject: 'Harris',
+        relation: sponsors.length > 1 ? 'shared_majority_funder' : 'same_sponsor',
+        funder_entity_id: sponsors.length > 1 ? 'DONOR' : '',
+        sponsor_ids: sponsors,
+        a: side(eid(`${A}:${id}:a`), sponsors[0] ?? '', 'pro-Israel', 'MI', spend),
+        b: side(eid(`${A}:${id}:b`), sponsors.at(-1) ?? '', 'pro-Palestine', 'PA', spend),
+        overlap_start: '2024-10-01T00:00:00Z',
+        overlap_end: null,
+      }),
+      source_event_ids: [eid(`${A}:${id}:a`), eid(`${A}:${id}:b`)],
+      computed_at: '2024-11-07 00:00:00.000',
+      version,
+      is_deleted: deleted,
+    });
+    const records = [
+      // One pair of two sponsors of a funder network, recorded under both.
+      record('c1', A, [A, B], 1, '10.00'),
+      record('c1', B, [A, B], 1, '10.00'),
+      // Recomputed with new figures: version 2 supersedes.
+      record('c2', A, [A], 1, '20.00'),
+      record('c2', A, [A], 2, '21.00'),
+      // No longer found: the tombstone of version 2 retracts it.
+      record('c3', A, [A], 1, '30.00'),
+      record('c3', A, [A], 2, '30.00', 1),
+      // Recorded under B only so far (A's workflow has not run yet): A still sees it.
+      record('c4', B, [A, B], 1, '40.00'),
+    ];
+    const read = () =>
+      select<Record<string, unknown>>(
+        `SELECT * FROM contradictions WHERE has(sponsor_ids, {a:String}) ORDER BY correlation_id`,
+        { a: A },
+      );
+    const filter = 'has(sponsor_ids, {a:String}) OR has(sponsor_ids, {b:String})';
+
+    await insertInBatches('correlations', records, 1);
+    const first = await read();
+    expect(await differences('contradictions', filter, { a: A, b: B })).toEqual([0, 0]);
+    expect(first.map((r) => [r.correlation_id, r.a_spend_usd_point])).toEqual(
+      [
+        [eid(`${A}:c1`), 10],
+        [eid(`${A}:c2`), 21],
+        [eid(`${A}:c4`), 40],
+      ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    );
+    expect(first.find((r) => r.correlation_id === eid(`${A}:c1`))).toMatchObject({
+      sponsor_id: [A, B].sort()[0],
+      sponsor_ids: [A, B],
+      relation: 'shared_majority_funder',
+      b_stance: 'pro-Palestine',
+      b_target_states: ['PA'],
+      overlap_start: '2024-10-01 00:00:00.000',
+      overlap_end: null,
+    });
+
+    // Written again, newest first and all at once (a replayed workflow): nothing changes.
+    await insert('correlations', [...records].reverse());
+    await client.command({ query: 'OPTIMIZE TABLE contradiction_records FINAL' });
+    expect(await read()).toEqual(first);
+    expect(await differences('contradictions', filter, { a: A, b: B })).toEqual([0, 0]);
+  });
+});
