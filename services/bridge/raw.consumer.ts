@@ -11,8 +11,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { EVENT_SPECS } from '../../schemas/events/index.ts';
-import { EnvelopeFieldsV1 } from '../../schemas/envelope.ts';
 import { EVENT_TYPES, rawTopic } from '../../schemas/topics.ts';
 import type { RawEventRow } from '../../workflows/ingest-batch/activity-contracts.ts';
 import { ingestBatchWorkflowId, type IngestBatchInput } from '../../workflows/ingest-batch/input.ts';
@@ -23,6 +21,7 @@ import type { Logger } from '../shared/logger.ts';
 import { dateTime64Text } from '../shared/clickhouse.ts';
 import { writeClaim } from '../shared/batch-claims.ts';
 import { metrics } from '../shared/metrics.ts';
+import { checkRawEvent } from '../shared/raw-event.ts';
 import { INGEST_TASK_QUEUE } from '../shared/temporal.ts';
 
 export interface BridgeOptions {
@@ -65,19 +64,9 @@ export function decodeRawMessage(topic: string, partition: number, message: Kafk
       raw,
     },
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    return fail('parse_error', `not JSON: ${(err as Error).message}`);
-  }
-  const head = EnvelopeFieldsV1.safeParse(json);
-  if (!head.success) return fail('schema_invalid', JSON.stringify(head.error.issues));
-  const spec = EVENT_SPECS[head.data.type];
-  if (!spec) return fail('unknown_type', `no schema registered for type ${head.data.type}`);
-  const full = spec.envelope.safeParse(json);
-  if (!full.success) return fail('schema_invalid', JSON.stringify(full.error.issues));
-  const e = full.data as EnvelopeFieldsV1 & { payload: unknown };
+  const checked = checkRawEvent(raw);
+  if (!checked.ok) return fail(checked.reason, checked.detail);
+  const e = checked.event;
   return {
     ok: true,
     row: {

@@ -23,12 +23,11 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { DlqRecordV1 } from '../../schemas/dlq.ts';
-import { EnvelopeFieldsV1 } from '../../schemas/envelope.ts';
-import { EVENT_SPECS } from '../../schemas/events/index.ts';
 import { completeEvent } from '../shared/ingest/envelope.ts';
 import { InputUnreadableError, openInput, readLines, type OpenInput } from '../shared/ingest/readers.ts';
 import type { ImportSource, ReadResult } from '../shared/ingest/source.ts';
 import type { Pseudonymizer } from '../shared/pseudonym.ts';
+import { checkRawEvent } from '../shared/raw-event.ts';
 
 /** One dead letter as read from the DLQ topic. */
 export interface StoredLetter {
@@ -201,24 +200,14 @@ function replayTopicMessage(letter: DlqRecordV1, raw: Buffer): ReplayOutcome {
     reason,
     detail,
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    return fail('parse_error', `not JSON: ${(err as Error).message}`);
-  }
-  const head = EnvelopeFieldsV1.safeParse(json);
-  if (!head.success) return fail('schema_invalid', JSON.stringify(head.error.issues));
-  const spec = EVENT_SPECS[head.data.type];
-  if (!spec) return fail('unknown_type', `no schema registered for type ${head.data.type}`);
-  const full = spec.envelope.safeParse(json);
-  if (!full.success) return fail('schema_invalid', JSON.stringify(full.error.issues));
+  const checked = checkRawEvent(raw);
+  if (!checked.ok) return fail(checked.reason, checked.detail);
   return {
     status: 'replayable',
     topic: letter.source,
-    key: letter.original_key ?? head.data.event_id,
+    key: letter.original_key ?? checked.event.event_id,
     value: raw.toString('utf8'),
-    event_id: head.data.event_id,
+    event_id: checked.event.event_id,
   };
 }
 
