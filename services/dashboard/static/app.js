@@ -338,7 +338,7 @@ const events = new EventSource('/events');
 const status = document.getElementById('connection');
 events.addEventListener('open', () => {
   document.body.dataset.connected = 'true';
-  status.textContent = 'live';
+  status.textContent = 'connected';
 });
 events.addEventListener('error', () => {
   document.body.dataset.connected = 'false';
