@@ -103,6 +103,12 @@ export function createMetrics() {
       labelNames: ['activity', 'type'] as const,
       registers,
     }),
+    workflowFailures: new Counter({
+      name: 'influence_workflow_failures_total',
+      help: 'Worker: workflow attempts that ended in a failure, by workflow type and failure type (continue-as-new and cancellation excluded).',
+      labelNames: ['workflow', 'type'] as const,
+      registers,
+    }),
     insertDuration: new Histogram({
       name: 'influence_clickhouse_insert_seconds',
       help: 'Duration of one ClickHouse insert, by table (failed inserts included).',

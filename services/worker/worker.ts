@@ -9,6 +9,7 @@ import {
   Worker,
   makeTelemetryFilterString,
   type LogLevel,
+  type InjectedSinks,
   type LogMetadata,
 } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -24,10 +25,24 @@ import { createRebuildActivities } from './activities/rebuild.activities.ts';
 import { createRollupActivities } from './activities/rollup.activities.ts';
 import { syncReference } from './activities/reference.ts';
 import { correlationTaskQueue } from '../../workflows/task-queues.ts';
-import { instrumentActivities } from '../shared/metrics.ts';
+import { instrumentActivities, metrics } from '../shared/metrics.ts';
+import type { MetricsSinks } from '../../workflows/interceptors.ts';
 
 /** workflows/index.ts, which the SDK bundles for its sandbox. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/** The workflow interceptors (failure metrics), loaded into every workflow's sandbox. */
+export const WORKFLOW_INTERCEPTORS_PATH = fileURLToPath(
+  new URL('../../workflows/interceptors.ts', import.meta.url),
+);
+
+/** The worker's end of the workflows' metrics sink (workflows/interceptors.ts). */
+const metricsSinks: InjectedSinks<MetricsSinks> = {
+  metrics: {
+    workflowFailed: {
+      fn: (_info, workflow, type) => metrics.workflowFailures.inc({ workflow, type }),
+    },
+  },
+};
 
 let runtimeInstalled = false;
 
@@ -122,6 +137,8 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     namespace: deps.namespace,
     taskQueue,
     workflowsPath: WORKFLOWS_PATH,
+    interceptors: { workflowModules: [WORKFLOW_INTERCEPTORS_PATH] },
+    sinks: metricsSinks,
     activities: instrumentActivities({
       ...createIngestActivities({ ...common, temporal, taskQueue }),
       ...createRebuildActivities({ clickhouse: deps.clickhouse, kafka: deps.kafka, steps, log: deps.log }),

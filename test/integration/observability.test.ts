@@ -15,7 +15,10 @@ import { freePorts } from '../../infra/local/ports.ts';
 import { spawnManaged, type ManagedProcess } from '../../infra/local/process.ts';
 import { serviceEnv } from '../../infra/local/services.ts';
 import { waitFor } from '../../infra/local/wait.ts';
+import { WorkflowFailedError } from '@temporalio/client';
 import { rawTopic } from '../../schemas/topics.ts';
+import { connectTemporal, INGEST_TASK_QUEUE } from '../../services/shared/temporal.ts';
+import type { IngestBatchInput } from '../../workflows/ingest-batch/input.ts';
 import { healthUrl, linesOf, logLines, sample, scrape } from '../helpers/metrics.ts';
 import { startPrivatePipeline, type PrivatePipeline } from '../helpers/pipeline.ts';
 
@@ -111,6 +114,7 @@ describe('metrics and health of every service', () => {
       sample(text, 'influence_activity_duration_seconds_count', { activity: 'storeClaimedBatch' }),
     ).toBeGreaterThan(0);
     expect(sample(text, 'influence_activity_failures_total')).toBeUndefined();
+    expect(sample(text, 'influence_workflow_failures_total')).toBeUndefined();
   });
 
   it('ingest-http counts what it published', async () => {
@@ -143,6 +147,40 @@ describe('metrics and health of every service', () => {
     expect(q({ user: analyst.username, kind: 'ddl', outcome: 'error' })).toBe(1);
     expect(sample(text, 'influence_clickhouse_written_rows_total')).toBeGreaterThanOrEqual(256);
     expect(sample(text, 'influence_clickhouse_query_seconds_count', { kind: 'insert' })).toBeGreaterThan(0);
+  });
+
+  it('the worker counts a failed workflow by type, and the activity failure behind it', async () => {
+    const e = p.stack.endpoints.temporal;
+    const temporal = await connectTemporal({ address: e.address, namespace: e.namespace });
+    try {
+      // A claim-checked batch whose claim was never written: storeClaimedBatch fails for good
+      // (ClaimMissing), so the workflow fails.
+      const input: IngestBatchInput = {
+        topic: rawTopic('payout'),
+        partition: 0,
+        firstOffset: '900000',
+        lastOffset: '900001',
+        claimed: 2,
+      };
+      const failed = temporal.workflow.execute('ingestBatch', {
+        taskQueue: INGEST_TASK_QUEUE,
+        workflowId: `ingest:observability-test:${randomBytes(6).toString('hex')}`,
+        args: [input],
+      });
+      await expect(failed).rejects.toThrow(WorkflowFailedError);
+    } finally {
+      await temporal.connection.close();
+    }
+    const text = await scrape(healthUrl(p.worker, 'worker running'));
+    expect(
+      sample(text, 'influence_workflow_failures_total', { workflow: 'ingestBatch', type: 'ActivityFailure' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'influence_activity_failures_total', {
+        activity: 'storeClaimedBatch',
+        type: 'ClaimMissing',
+      }),
+    ).toBe(1);
   });
 });
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { WORKFLOWS_PATH } from '../../services/worker/worker.ts';
+import { WORKFLOW_INTERCEPTORS_PATH, WORKFLOWS_PATH } from '../../services/worker/worker.ts';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -28,7 +28,10 @@ describe('recorded workflow histories', () => {
       return { workflowId, history: historyFromJSON(history) };
     });
     const results = [];
-    for await (const r of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories)) {
+    for await (const r of Worker.runReplayHistories(
+      { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: [WORKFLOW_INTERCEPTORS_PATH] } },
+      histories,
+    )) {
       results.push(r);
     }
     expect(results).toHaveLength(histories.length);
