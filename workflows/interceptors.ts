@@ -13,6 +13,7 @@ import {
   type Sinks,
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
+import { failureType } from './failure-type.ts';
 
 export interface MetricsSinks extends Sinks {
   metrics: {
@@ -23,14 +24,6 @@ export interface MetricsSinks extends Sinks {
 
 const { metrics } = proxySinks<MetricsSinks>();
 
-/** An ApplicationFailure's `type`, else the error's name (as the activity metrics label them). */
-function failureTypeOf(err: unknown): string {
-  const type = (err as { type?: unknown } | null)?.type;
-  if (typeof type === 'string' && type !== '') return type;
-  const name = (err as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && name !== '' ? name : 'unknown';
-}
-
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [
     {
@@ -39,7 +32,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
           return await next(input);
         } catch (err) {
           if (!(err instanceof ContinueAsNew) && !isCancellation(err))
-            metrics.workflowFailed(workflowInfo().workflowType, failureTypeOf(err));
+            metrics.workflowFailed(workflowInfo().workflowType, failureType(err));
           throw err;
         }
       },

@@ -6,6 +6,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { failureType } from '../../workflows/failure-type.ts';
+
+export { failureType };
 
 /** Buckets of the latency histograms, in seconds: a few ms (one insert) to a minute (a batch). */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -169,14 +172,6 @@ export async function timed<L extends string, T>(
   } finally {
     end();
   }
-}
-
-/** The type of a failure for metrics: an ApplicationFailure's `type`, else the error's name. */
-export function failureType(err: unknown): string {
-  const type = (err as { type?: unknown } | null)?.type;
-  if (typeof type === 'string' && type !== '') return type;
-  const name = (err as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && name !== '' ? name : 'unknown';
 }
 
 type AsyncFunction = (...args: never[]) => Promise<unknown>;
