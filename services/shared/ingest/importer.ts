@@ -14,6 +14,7 @@ import type { Pseudonymizer } from '../pseudonym.ts';
 import { completeEvent } from './envelope.ts';
 import { InputUnreadableError, openInput } from './readers.ts';
 import type { ImportSource, ParseOutcome } from './source.ts';
+import { RecentIds } from './recent-ids.ts';
 
 /** Where events and dead letters go (Kafka in production, anything in unit tests). */
 export interface EventSink {
@@ -69,35 +70,6 @@ export interface ImportOptions {
   cursorDir?: string;
   /** Seals raw bytes of dead letters; required for sensitive sources. */
   seal?: (raw: Buffer) => Buffer;
-}
-
-/**
- * A bounded set that forgets its oldest entries: a ring of ids beside the set, so forgetting is
- * O(1) (taking the first value of a Set that had many deletions walks over their holes).
- */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  // Grows to `limit` before it turns round: allocating the whole ring up front (2M slots by
-  // default) cost more than importing a small file.
-  private readonly ring: string[] = [];
-  private readonly limit: number;
-  private next = 0;
-  constructor(limit: number) {
-    this.limit = Math.max(1, limit);
-  }
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-  add(id: string): void {
-    if (this.ring.length < this.limit) {
-      this.ring.push(id);
-    } else {
-      this.ids.delete(this.ring[this.next] as string);
-      this.ring[this.next] = id;
-      this.next = (this.next + 1) % this.limit;
-    }
-    this.ids.add(id);
-  }
 }
 
 /** An event larger than this is dead-lettered as too_large (Kafka refuses 1 MiB batches). */
