@@ -65,7 +65,7 @@ const USAGE = `Usage: npm run bench -- [options]
                      CI/dev: e.g. 50000 — the pipeline manages a few hundred events/s on 2 cores)
   --sponsors N       committees the generated events are spread over (default 50)
   --rows N           generated rows for the cookbook queries (default 10000000)
-  --query-runs N     timed runs per cookbook query after one warm-up (default 5; fewer for a slow query)
+  --query-runs N     timed runs per cookbook query after one warm-up (default 20, so p95 is not just the slowest run; fewer for a slow query)
   --itcont-gb N      size of the generated itcont file of the importer memory test (default 2; --gb too)
   --parse-mb N       size of each parse-rate input (default 16)
   --parse-rounds N   rounds per source, the best time counts (default 2)
@@ -83,7 +83,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '1000000' },
     sponsors: { type: 'string', default: '50' },
     rows: { type: 'string', default: '10000000' },
-    'query-runs': { type: 'string', default: '5' },
+    'query-runs': { type: 'string', default: '20' },
     'itcont-gb': { type: 'string' },
     gb: { type: 'string' },
     'parse-mb': { type: 'string', default: '16' },
