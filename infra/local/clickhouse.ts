@@ -38,6 +38,8 @@ export async function startClickHouse(opts: {
   port?: number;
   defaultPassword?: string;
   analystPassword?: string;
+  /** The analyst's database when a query names none (the pipeline's database). */
+  analystDatabase?: string;
 }): Promise<LocalClickHouse> {
   const dataDir = path.join(opts.stateDir, 'clickhouse');
   const logs = path.join(opts.stateDir, 'logs');
@@ -58,6 +60,7 @@ export async function startClickHouse(opts: {
       CLICKHOUSE_DEFAULT_PASSWORD: defaultPassword,
       CLICKHOUSE_ANALYST_USER: analystUser,
       CLICKHOUSE_ANALYST_PASSWORD: analystPassword,
+      ...(opts.analystDatabase ? { CLICKHOUSE_ANALYST_DATABASE: opts.analystDatabase } : {}),
     }),
   });
   const endpoint = `http://127.0.0.1:${port}`;

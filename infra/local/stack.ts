@@ -156,7 +156,9 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
           }).then((t) => (processes.push(t.process), t)),
       cfg.CLICKHOUSE_URL
         ? Promise.resolve(undefined)
-        : startClickHouse({ stateDir, log }).then((c) => (processes.push(c.process), c)),
+        : startClickHouse({ stateDir, log, analystDatabase: database }).then(
+            (c) => (processes.push(c.process), c),
+          ),
     );
 
     const endpoints: StackEndpoints = {
@@ -241,6 +243,7 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
               port: Number(writer.port),
               defaultPassword: decodeURIComponent(writer.password),
               analystPassword: decodeURIComponent(analyst.password),
+              analystDatabase: endpoints.clickhouse.database,
             })
           ).process;
         }

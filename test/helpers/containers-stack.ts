@@ -247,6 +247,7 @@ async function startClickHouse(network: StartedNetwork): Promise<{
       CLICKHOUSE_SKIP_USER_SETUP: '1',
       CLICKHOUSE_WRITER_PASSWORD: writerPassword,
       CLICKHOUSE_ANALYST_PASSWORD: analystPassword,
+      CLICKHOUSE_ANALYST_DATABASE: DATABASE,
     })
     .withCopyFilesToContainer([
       {

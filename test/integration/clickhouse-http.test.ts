@@ -566,6 +566,21 @@ describe('the local ClickHouse HTTP interface', () => {
       expect(await rs.json()).toEqual([{ x: 1 }]);
     });
 
+    it("reads the pipeline's database when a query names none, as a server's default_database", async () => {
+      const pipeline = stackEndpoints().clickhouse.database;
+      expect((await post('SELECT currentDatabase()', {}, 'analyst')).text).toBe(`${pipeline}\n`);
+      expect((await get('SELECT currentDatabase()', {}, 'analyst')).text).toBe(`${pipeline}\n`);
+      expect((await post('SELECT count() > 0 FROM schema_migrations', {}, 'analyst')).text).toBe('1\n');
+      // A database the request names still wins; the writer's default stays `default`.
+      const named = await request(
+        'POST',
+        { database: 'system' },
+        { body: 'SELECT currentDatabase()', who: 'analyst' },
+      );
+      expect(named.text).toBe('system\n');
+      expect((await post('SELECT currentDatabase()')).text).toBe('default\n');
+    });
+
     it('cannot INSERT, CREATE, DROP, TRUNCATE or ALTER: 403 with code 164, and nothing changes', async () => {
       const table = await tableWithOneRow();
       const db = table.split('.')[0] ?? '';

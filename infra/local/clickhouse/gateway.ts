@@ -30,6 +30,11 @@ export interface GatewayUser {
   password: string;
   /** Read-only users run every query with readonly=1. */
   readonly: boolean;
+  /**
+   * The database of a request that names none (`database` parameter, X-ClickHouse-Database), as
+   * a server's `<default_database>` in users.xml; `default` when unset.
+   */
+  database?: string;
 }
 
 export interface GatewayOptions {
@@ -422,7 +427,7 @@ export function startGateway(opts: GatewayOptions, port: number): Promise<Runnin
         url.searchParams.get('database') ??
         (typeof req.headers['x-clickhouse-database'] === 'string'
           ? req.headers['x-clickhouse-database']
-          : 'default');
+          : (user.database ?? 'default'));
       const defaultFormat =
         url.searchParams.get('default_format') ??
         (typeof req.headers['x-clickhouse-format'] === 'string'

@@ -17,6 +17,8 @@ const cfg = loadConfigOrExit({
   CLICKHOUSE_DEFAULT_PASSWORD: z.string().min(1),
   CLICKHOUSE_ANALYST_USER: z.string().min(1).default('analyst'),
   CLICKHOUSE_ANALYST_PASSWORD: z.string().min(1),
+  /** The analyst's database when a query names none (the pipeline's), so `SELECT … FROM raw_events` works. */
+  CLICKHOUSE_ANALYST_DATABASE: z.string().min(1).default('default'),
   CLICKHOUSE_WRITE_LANES: z.coerce.number().int().min(1).max(16).default(2),
   CLICKHOUSE_INSERT_LANES: z.coerce.number().int().min(1).max(16).default(2),
   LOG_LEVEL: logLevel,
@@ -48,7 +50,11 @@ const gateway = await startGateway(
     registry: metrics.registry,
     users: {
       default: { password: cfg.CLICKHOUSE_DEFAULT_PASSWORD, readonly: false },
-      [cfg.CLICKHOUSE_ANALYST_USER]: { password: cfg.CLICKHOUSE_ANALYST_PASSWORD, readonly: true },
+      [cfg.CLICKHOUSE_ANALYST_USER]: {
+        password: cfg.CLICKHOUSE_ANALYST_PASSWORD,
+        readonly: true,
+        database: cfg.CLICKHOUSE_ANALYST_DATABASE,
+      },
     },
   },
   cfg.CLICKHOUSE_HTTP_PORT,
