@@ -11,6 +11,8 @@ export interface ManagedProcess {
   readonly name: string;
   readonly pid: number;
   readonly logFile: string;
+  /** Where it answers /healthz (and /metrics), for a service that has one. */
+  readonly healthUrl?: string;
   /** Set once the process has exited. */
   exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Resolves when the process has exited. */
@@ -28,6 +30,8 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   logFile: string;
   log: Logger;
+  /** The base URL of its /healthz, recorded with the process in the stack state. */
+  healthUrl?: string;
 }
 
 /** Last `n` lines of a file, or '' when it does not exist. */
@@ -75,6 +79,7 @@ export function spawnManaged(
     name,
     pid,
     logFile: opts.logFile,
+    ...(opts.healthUrl ? { healthUrl: opts.healthUrl } : {}),
     exitStatus: () => status,
     exited,
     tail: (n) => tailFile(opts.logFile, n),

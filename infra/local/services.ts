@@ -56,6 +56,7 @@ export async function startServiceProcess(opts: {
     logFile: path.join(opts.stateDir, 'logs', `${name}.log`),
     log: opts.log,
     env: childEnv({ ...serviceEnv(opts.endpoints), HEALTH_PORT: String(health), ...opts.env }),
+    healthUrl: `http://127.0.0.1:${health}`,
   });
   const url = `http://127.0.0.1:${health}/healthz`;
   try {
@@ -89,6 +90,7 @@ export async function startDashboardProcess(opts: {
     logFile: path.join(opts.stateDir, 'logs', `${name}.log`),
     log: opts.log,
     env: childEnv({ ...serviceEnv(opts.endpoints), DASHBOARD_PORT: String(port), ...opts.env }),
+    healthUrl: `http://127.0.0.1:${port}`,
   });
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -121,30 +123,30 @@ export async function startPipelineServices(opts: {
   const token = opts.ingestToken ?? localIngestToken();
   const e = opts.endpoints;
   const common = serviceEnv(e);
-  const specs: { name: string; entry: string; env: Record<string, string>; health: string }[] = [
+  const specs: { name: string; entry: string; env: Record<string, string>; url: string }[] = [
     {
       name: 'ingest-http',
       entry: 'services/ingest-http/main.ts',
       env: { INGEST_PORT: String(port), INGEST_TOKEN: token, INGEST_HMAC_KEY: localHmacKeyHex(opts.cfg) },
-      health: `http://127.0.0.1:${port}/healthz`,
+      url: `http://127.0.0.1:${port}`,
     },
     {
       name: 'bridge',
       entry: 'services/bridge/main.ts',
       env: { HEALTH_PORT: String(bridgeHealth) },
-      health: `http://127.0.0.1:${bridgeHealth}/healthz`,
+      url: `http://127.0.0.1:${bridgeHealth}`,
     },
     {
       name: 'worker',
       entry: 'services/worker/main.ts',
       env: { HEALTH_PORT: String(workerHealth) },
-      health: `http://127.0.0.1:${workerHealth}/healthz`,
+      url: `http://127.0.0.1:${workerHealth}`,
     },
     {
       name: 'dashboard',
       entry: 'services/dashboard/main.ts',
       env: { DASHBOARD_PORT: String(dashboardPort) },
-      health: `http://127.0.0.1:${dashboardPort}/healthz`,
+      url: `http://127.0.0.1:${dashboardPort}`,
     },
   ];
   const processes: ManagedProcess[] = [];
@@ -156,13 +158,14 @@ export async function startPipelineServices(opts: {
           logFile: path.join(opts.stateDir, 'logs', `${s.name}.log`),
           log: opts.log,
           env: childEnv({ ...common, ...s.env }),
+          healthUrl: s.url,
         }),
       );
     }
     await Promise.all(
       specs.map((s, i) =>
-        waitFor(async () => ((await fetch(s.health)).ok ? true : undefined), {
-          what: `${s.name} to answer ${s.health}`,
+        waitFor(async () => ((await fetch(`${s.url}/healthz`)).ok ? true : undefined), {
+          what: `${s.name} to answer ${s.url}/healthz`,
           timeoutMs: 90_000,
           abortIf: () => {
             const p = processes[i];
@@ -180,6 +183,6 @@ export async function startPipelineServices(opts: {
     ingestUrl: `http://127.0.0.1:${port}`,
     ingestToken: token,
     dashboardUrl: `http://127.0.0.1:${dashboardPort}`,
-    health: Object.fromEntries(specs.map((s) => [s.name, s.health])),
+    health: Object.fromEntries(specs.map((s) => [s.name, `${s.url}/healthz`])),
   };
 }

@@ -51,7 +51,15 @@ const StackState = z.object({
   supervisor_pid: z.number(),
   detached: z.boolean(),
   endpoints: StackEndpoints,
-  processes: z.array(z.object({ name: z.string(), pid: z.number(), log_file: z.string() })),
+  processes: z.array(
+    z.object({
+      name: z.string(),
+      pid: z.number(),
+      log_file: z.string(),
+      /** Where a service answers /healthz and /metrics (absent for Kafka, Temporal, ClickHouse). */
+      health_url: z.string().optional(),
+    }),
+  ),
   /** The ingest endpoint and its bearer token, once the pipeline services run. */
   ingest: z.object({ url: z.string(), token: z.string() }).optional(),
   /** The live dashboard's page, once the pipeline services run. */
@@ -198,7 +206,7 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       supervisor_pid: process.pid,
       detached: opts.detached ?? false,
       endpoints,
-      processes: processes.map((p) => ({ name: p.name, pid: p.pid, log_file: p.logFile })),
+      processes: processes.map(processRecord),
     };
     writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
     log.info({ stateDir }, 'stack ready');
@@ -250,9 +258,7 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
         processes[at] = proc;
         const recorded = readStackState(stateDir);
         if (recorded) {
-          recorded.processes = recorded.processes.map((p) =>
-            p.pid === old.pid ? { name: proc.name, pid: proc.pid, log_file: proc.logFile } : p,
-          );
+          recorded.processes = recorded.processes.map((p) => (p.pid === old.pid ? processRecord(proc) : p));
           writeFileSync(stateFile(stateDir), `${JSON.stringify(recorded, null, 2)}\n`, { mode: 0o600 });
         }
         return proc;
@@ -292,6 +298,16 @@ export async function stopRecordedStack(stateDir: string, graceMs = 15_000): Pro
 }
 
 /** Adds processes to the recorded stack (the pipeline services started after the infrastructure). */
+/** A process as the stack state records it. */
+function processRecord(p: ManagedProcess): StackState['processes'][number] {
+  return {
+    name: p.name,
+    pid: p.pid,
+    log_file: p.logFile,
+    ...(p.healthUrl ? { health_url: p.healthUrl } : {}),
+  };
+}
+
 export function recordProcesses(
   stateDir: string,
   procs: readonly ManagedProcess[],
@@ -300,7 +316,7 @@ export function recordProcesses(
 ): void {
   const state = readStackState(stateDir);
   if (!state) throw new Error(`no stack is recorded in ${stateDir}`);
-  state.processes.push(...procs.map((p) => ({ name: p.name, pid: p.pid, log_file: p.logFile })));
+  state.processes.push(...procs.map(processRecord));
   if (ingest) state.ingest = ingest;
   if (dashboard) state.dashboard = dashboard;
   writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });

@@ -15,11 +15,10 @@ export function logLines(text: string): Record<string, unknown>[] {
 export const linesOf = (proc: ManagedProcess, msg: string): Record<string, unknown>[] =>
   logLines(readFileSync(proc.logFile, 'utf8')).filter((l) => l['msg'] === msg);
 
-/** The health port a bridge or worker process logged when it was ready. */
-export function healthUrl(proc: ManagedProcess, running: string): string {
-  const [line] = linesOf(proc, running);
-  expect(line, `${proc.name} logged no "${running}" line`).toBeDefined();
-  return `http://127.0.0.1:${String(line?.['health'])}`;
+/** Where a service process answers /healthz and /metrics (recorded when it was started). */
+export function healthUrl(proc: ManagedProcess): string {
+  expect(proc.healthUrl, `${proc.name} was started without a health URL`).toBeDefined();
+  return proc.healthUrl ?? '';
 }
 
 /**

@@ -9,14 +9,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function stack(processes: { name: string; pid: number; log: string }[]): string {
+function stack(processes: { name: string; pid: number; health_url?: string }[]): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'influence-consumers-'));
   dirs.push(dir);
-  const recorded = processes.map((p) => {
-    const logFile = path.join(dir, `${p.name}.log`);
-    writeFileSync(logFile, p.log);
-    return { name: p.name, pid: p.pid, log_file: logFile };
-  });
+  const recorded = processes.map((p) => ({ ...p, log_file: path.join(dir, `${p.name}.log`) }));
   writeFileSync(
     path.join(dir, 'stack.json'),
     JSON.stringify({
@@ -41,18 +37,15 @@ function stack(processes: { name: string; pid: number; log: string }[]): string 
   return dir;
 }
 
-const running = (port: number): string =>
-  `{"level":30,"msg":"bridge consuming"}\n{"level":30,"ready":true,"health":${port},"msg":"bridge running"}\n`;
-
 describe('localBridges', () => {
-  it('finds every running bridge of the stack by the health port its log announces', () => {
+  it('finds every running bridge of the stack by the health URL the stack recorded', () => {
     const dir = stack([
-      { name: 'worker', pid: process.pid, log: '{"health":1,"msg":"worker running"}\n' },
-      { name: 'bridge', pid: process.pid, log: running(4101) },
-      // Restarted: the last announcement counts.
-      { name: 'bridge-2', pid: process.pid, log: running(4102) + running(4103) },
-      { name: 'bridge-3', pid: 2 ** 22 + 1, log: running(4104) },
-      { name: 'bridge-4', pid: process.pid, log: '{"msg":"starting"}\n' },
+      { name: 'worker', pid: process.pid, health_url: 'http://127.0.0.1:4100' },
+      { name: 'bridge', pid: process.pid, health_url: 'http://127.0.0.1:4101' },
+      { name: 'bridge-2', pid: process.pid, health_url: 'http://127.0.0.1:4103' },
+      // Gone, and one without a health URL (a stack recorded by an older version).
+      { name: 'bridge-3', pid: 2 ** 22 + 1, health_url: 'http://127.0.0.1:4104' },
+      { name: 'bridge-4', pid: process.pid },
     ]);
     expect(localBridges(dir)).toEqual([
       { name: 'bridge', url: 'http://127.0.0.1:4101' },

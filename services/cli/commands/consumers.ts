@@ -5,7 +5,6 @@
  * their committed offsets: nothing is lost, and what was fetched but not handed over is fetched
  * again on resume.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../../shared/logger.ts';
 import { isAlive } from '../../../infra/local/process.ts';
@@ -42,28 +41,15 @@ export interface ConsumerState {
 }
 
 /**
- * The running bridges of the stack recorded in `stateDir`, with their health URL: each bridge
- * logs its health port in its `bridge running` line.
+ * The running bridges of the stack recorded in `stateDir`, with the health URL the stack state
+ * recorded when each started.
  */
 export function localBridges(stateDir: string): BridgeControl[] {
   const state = readStackState(stateDir);
   if (!state) return [];
-  const out: BridgeControl[] = [];
-  for (const p of state.processes) {
-    if (!p.name.startsWith('bridge') || !isAlive(p.pid)) continue;
-    let port: number | undefined;
-    try {
-      for (const line of readFileSync(p.log_file, 'utf8').split('\n')) {
-        if (!line.includes('"bridge running"')) continue;
-        const parsed = JSON.parse(line) as { health?: unknown };
-        if (typeof parsed.health === 'number') port = parsed.health;
-      }
-    } catch {
-      port = undefined;
-    }
-    if (port !== undefined) out.push({ name: p.name, url: `http://127.0.0.1:${port}` });
-  }
-  return out;
+  return state.processes
+    .filter((p) => p.name.startsWith('bridge') && p.health_url && isAlive(p.pid))
+    .map((p) => ({ name: p.name, url: p.health_url as string }));
 }
 
 async function call(bridge: BridgeControl, action: 'pause' | 'resume' | 'status'): Promise<ConsumerState> {
