@@ -36,35 +36,59 @@ export async function rebuildCommand(argv: string[], log: Logger): Promise<numbe
     process.stdout.write(`${REBUILD_HELP}\n`);
     return EXIT.ok;
   }
+  const { result } = await runRebuildWorkflow({
+    workflowId: REBUILD_WORKFLOW_ID,
+    input: { truncate: !values.keep },
+    detach: values.detach,
+    what: 'rebuild',
+    log,
+  });
+  if (!result) return EXIT.ok;
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    const messages = result.topics.reduce((a, t) => a + t.messages, 0);
+    process.stdout.write(
+      `rebuilt ${result.truncated.length} tables from ${messages} raw messages; ` +
+        `${result.sponsors} sponsors recomputed\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+/**
+ * Starts the rebuild workflow under `workflowId` (joining a running one with that id) and, unless
+ * `detach`, waits for its result. `rebuild` and `replay` both run it; with `detach` it prints the
+ * id and returns no result.
+ */
+export async function runRebuildWorkflow(opts: {
+  workflowId: string;
+  input: RebuildInput;
+  detach: boolean;
+  what: 'rebuild' | 'replay';
+  log: Logger;
+}): Promise<{ workflowId: string; result?: RebuildResult }> {
   const endpoints = currentEndpoints(stackConfig());
   const temporal = await connectTemporal({
     address: endpoints.temporal.address,
     namespace: endpoints.temporal.namespace,
   });
   try {
-    const input: RebuildInput = { truncate: !values.keep };
     const handle = await temporal.workflow.start(REBUILD_WORKFLOW_TYPE, {
       taskQueue: INGEST_TASK_QUEUE,
-      workflowId: REBUILD_WORKFLOW_ID,
-      args: [input],
+      workflowId: opts.workflowId,
+      args: [opts.input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
-    log.info({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId }, 'rebuild started');
-    if (values.detach) {
-      process.stdout.write(`rebuild started: ${handle.workflowId}\n`);
-      return EXIT.ok;
+    opts.log.info(
+      { workflowId: handle.workflowId, runId: handle.firstExecutionRunId },
+      `${opts.what} started`,
+    );
+    if (opts.detach) {
+      process.stdout.write(`${opts.what} started: ${handle.workflowId}\n`);
+      return { workflowId: handle.workflowId };
     }
-    const result = (await handle.result()) as RebuildResult;
-    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else {
-      const messages = result.topics.reduce((a, t) => a + t.messages, 0);
-      process.stdout.write(
-        `rebuilt ${result.truncated.length} tables from ${messages} raw messages; ` +
-          `${result.sponsors} sponsors recomputed\n`,
-      );
-    }
-    return EXIT.ok;
+    return { workflowId: handle.workflowId, result: (await handle.result()) as RebuildResult };
   } finally {
     await temporal.connection.close();
   }

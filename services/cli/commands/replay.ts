@@ -8,17 +8,11 @@
  * its own, through the same idempotent steps, while the bridges go on.
  */
 import { parseArgs } from 'node:util';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { EVENT_TYPES, rawTopic } from '../../../schemas/topics.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { connectTemporal, INGEST_TASK_QUEUE } from '../../shared/temporal.ts';
-import {
-  REBUILD_WORKFLOW_TYPE,
-  replayWorkflowId,
-  type RebuildInput,
-  type RebuildResult,
-} from '../../../workflows/rebuild/contracts.ts';
-import { CliError, EXIT, currentEndpoints, stackConfig } from '../context.ts';
+import { replayWorkflowId } from '../../../workflows/rebuild/contracts.ts';
+import { CliError, EXIT } from '../context.ts';
+import { runRebuildWorkflow } from './rebuild.ts';
 import { printJson } from '../output.ts';
 
 const RAW_TOPICS: readonly string[] = EVENT_TYPES.map(rawTopic);
@@ -72,39 +66,24 @@ export async function replayCommand(argv: string[], log: Logger): Promise<number
   if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs)
     throw new CliError('--to must be later than --from', EXIT.usage);
 
-  const endpoints = currentEndpoints(stackConfig());
-  const temporal = await connectTemporal({
-    address: endpoints.temporal.address,
-    namespace: endpoints.temporal.namespace,
-  });
-  try {
-    const input: RebuildInput = {
+  const { workflowId, result } = await runRebuildWorkflow({
+    workflowId: replayWorkflowId(topics, fromMs, toMs),
+    input: {
       truncate: false,
       topics,
       ...(fromMs !== undefined ? { fromMs } : {}),
       ...(toMs !== undefined ? { toMs } : {}),
-    };
-    const handle = await temporal.workflow.start(REBUILD_WORKFLOW_TYPE, {
-      taskQueue: INGEST_TASK_QUEUE,
-      workflowId: replayWorkflowId(topics, fromMs, toMs),
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    });
-    log.info({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId }, 'replay started');
-    if (values.detach) {
-      process.stdout.write(`replay started: ${handle.workflowId}\n`);
-      return EXIT.ok;
-    }
-    const result = (await handle.result()) as RebuildResult;
-    if (values.json) printJson({ workflow_id: handle.workflowId, ...result });
-    else
-      for (const t of result.topics)
-        process.stdout.write(
-          `${t.topic}: ${t.messages} messages replayed, ${t.stored} stored, ${t.deadLettered} dead-lettered\n`,
-        );
-    return EXIT.ok;
-  } finally {
-    await temporal.connection.close();
-  }
+    },
+    detach: values.detach,
+    what: 'replay',
+    log,
+  });
+  if (!result) return EXIT.ok;
+  if (values.json) printJson({ workflow_id: workflowId, ...result });
+  else
+    for (const t of result.topics)
+      process.stdout.write(
+        `${t.topic}: ${t.messages} messages replayed, ${t.stored} stored, ${t.deadLettered} dead-lettered\n`,
+      );
+  return EXIT.ok;
 }
