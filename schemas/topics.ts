@@ -13,6 +13,17 @@ export interface TopicSpec {
   key: string;
   description: string;
   partitions: number;
+  /**
+   * How long the broker keeps messages: `forever` for the topics that are a system of record
+   * (the raw topics, which rebuild and replay read from offset 0, and the dead letters, kept until
+   * replayed), `broker default` (log.retention.hours) for derived topics a rebuild re-publishes.
+   */
+  retention: 'forever' | 'broker default';
+}
+
+/** Topic-level Kafka configs that carry a spec's retention (set at creation, kept in step after). */
+export function topicConfig(t: TopicSpec): Record<string, string> {
+  return t.retention === 'forever' ? { 'retention.ms': '-1' } : {};
 }
 
 /** The Kafka key of each type's events, as the key functions in events/<type>.ts compute it. */
@@ -57,24 +68,28 @@ export const TOPICS: readonly TopicSpec[] = [
     key: RAW_KEYS[t],
     description: `Validated ${t} events as ingested (envelope + payload).`,
     partitions: 3,
+    retention: 'forever' as const,
   })),
   ...EVENT_TYPES.map((t) => ({
     name: enrichedTopic(t),
     key: ENRICHED_KEYS[t],
     description: `Enriched ${t} events for dashboards: the typed row of the ${t} table as JSON (at least once; dedupe on event_id).`,
     partitions: 3,
+    retention: 'broker default' as const,
   })),
   {
     name: CORRELATIONS_TOPIC,
     key: 'sponsor or committee id',
     description: 'Correlation records: contradictory messaging, funding flows, funnel and lift.',
     partitions: 3,
+    retention: 'broker default',
   },
   {
     name: DLQ_TOPIC,
     key: 'the original record key, or the source name',
     description: 'Records that could not be processed, with reason, step, position and raw bytes.',
     partitions: 1,
+    retention: 'forever',
   },
 ];
 

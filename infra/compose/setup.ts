@@ -81,8 +81,8 @@ async function main(log: Logger): Promise<void> {
 
   const admin = await connectAdmin(cfg.brokers, log);
   try {
-    const created = await ensureTopics(admin, TOPICS);
-    log.info({ created: created.length, total: TOPICS.length }, 'kafka topics ready');
+    const { created, updated } = await ensureTopics(admin, TOPICS);
+    log.info({ created: created.length, updated, total: TOPICS.length }, 'kafka topics ready');
   } finally {
     await admin.disconnect();
   }

@@ -214,6 +214,11 @@ function topicSection(t: TopicSpec, doc: Json, example: TopicExample): string {
     t.description,
     '',
     `- **Partitions:** ${t.partitions}.`,
+    `- **Retention:** ${
+      t.retention === 'forever'
+        ? 'forever (`retention.ms=-1`): a system of record that rebuild and replay read from offset 0.'
+        : "the broker's default (`log.retention.hours`); a rebuild publishes it again."
+    }`,
     `- **Key:** ${prose(t.key)}.`,
     `- **Ordering:** ${keyGuarantee(t)}`,
     `- **Delivery:** ${delivery(t.name)}`,

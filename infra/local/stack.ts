@@ -193,8 +193,9 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
     }).admin();
     await admin.connect();
     try {
-      const created = await ensureTopics(admin, TOPICS);
+      const { created, updated } = await ensureTopics(admin, TOPICS);
       if (created.length > 0) log.info({ topics: created.length }, 'topics created');
+      if (updated.length > 0) log.info({ topics: updated }, 'topic configs brought in step (retention)');
     } finally {
       await admin.disconnect();
     }

@@ -1,9 +1,17 @@
 /**
  * kafkajs set up the project's way: logs routed into pino, topics created idempotently.
  */
-import { Kafka, logLevel as KafkaLogLevel, type Admin, type logCreator, type Producer } from 'kafkajs';
+import {
+  ConfigResourceTypes,
+  ConfigSource,
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type logCreator,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from './logger.ts';
-import type { TopicSpec } from '../../schemas/topics.ts';
+import { topicConfig, type TopicSpec } from '../../schemas/topics.ts';
 
 function pinoLogCreator(log: Logger): logCreator {
   return () =>
@@ -28,16 +36,58 @@ export function createKafka(opts: { brokers: readonly string[]; clientId: string
   });
 }
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
-export async function ensureTopics(admin: Admin, topics: readonly TopicSpec[]): Promise<string[]> {
+const entries = (config: Record<string, string>) =>
+  Object.entries(config).map(([name, value]) => ({ name, value }));
+
+/**
+ * Creates the topics that do not exist yet, with their configs (retention: schemas/topics.ts),
+ * and brings the configs of existing ones in step, e.g. raw topics created before they were kept
+ * forever. Partition counts of existing topics are left as they are (`stack scale` changes them),
+ * and so are the other topic-level overrides an operator set.
+ * @returns the topics created and the topics whose configs were changed.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly TopicSpec[],
+): Promise<{ created: string[]; updated: string[] }> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.name));
-  if (missing.length === 0) return [];
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
+  if (missing.length > 0)
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: 1,
+        configEntries: entries(topicConfig(t)),
+      })),
+    });
+  const present = topics.filter((t) => existing.has(t.name));
+  if (present.length === 0) return { created: missing.map((t) => t.name), updated: [] };
+  const described = await admin.describeConfigs({
+    resources: present.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name })),
+    includeSynonyms: false,
   });
-  return missing.map((t) => t.name);
+  const updated: string[] = [];
+  for (const t of present) {
+    const want = topicConfig(t);
+    const overrides = Object.fromEntries(
+      (described.resources.find((r) => r.resourceName === t.name)?.configEntries ?? [])
+        .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG)
+        .map((e) => [e.configName, e.configValue]),
+    );
+    // Only what the spec asks for is enforced: an override on a derived topic stays.
+    const next = { ...overrides, ...want };
+    const same = Object.entries(want).every(([k, v]) => overrides[k] === v);
+    if (same) continue;
+    // AlterConfigs replaces a topic's whole set of overrides, so the others go along.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: t.name, configEntries: entries(next) }],
+    });
+    updated.push(t.name);
+  }
+  return { created: missing.map((t) => t.name), updated };
 }
 
 /**

@@ -354,7 +354,7 @@ export async function startContainersStack(
     }).admin();
     await admin.connect();
     try {
-      const created = await ensureTopics(admin, TOPICS);
+      const { created } = await ensureTopics(admin, TOPICS);
       log.info({ topics: created.length }, 'topics created');
     } finally {
       await admin.disconnect();
