@@ -1,9 +1,7 @@
 /**
  * kafkajs set up the project's way: logs routed into pino, topics created idempotently.
  */
-import {
-  ConfigResourceTypes,
-  ConfigSource,
+import kafkajs, {
   Kafka,
   logLevel as KafkaLogLevel,
   type Admin,
@@ -12,6 +10,9 @@ import {
 } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import { topicConfig, type TopicSpec } from '../../schemas/topics.ts';
+
+// Node's ESM import of the CommonJS kafkajs sees only the exports before its `...errors` spread.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
 function pinoLogCreator(log: Logger): logCreator {
   return () =>

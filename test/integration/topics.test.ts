@@ -5,7 +5,7 @@
  * without dropping an operator's other overrides.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigResourceTypes, ConfigSource, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import {
   CORRELATIONS_TOPIC,
   DLQ_TOPIC,
@@ -16,6 +16,9 @@ import {
 } from '../../schemas/topics.ts';
 import { ensureTopics } from '../../services/shared/kafka.ts';
 import { testKafka, uniqueSuffix } from '../helpers/stack.ts';
+
+// As in services/shared/kafka.ts: Node's ESM import of kafkajs does not see these names.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
 const suffix = uniqueSuffix();
 const kafka = testKafka(`topics-${suffix}`);
