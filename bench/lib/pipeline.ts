@@ -80,13 +80,15 @@ export async function rawTopicEnds(admin: Admin): Promise<TopicOffsets> {
 }
 
 /**
- * Publishes the event file as `influence import` would. Resolves with the time of the first and
- * last acknowledged request. @throws when Kafka refuses (the run is then meaningless).
+ * Publishes the event file as `influence import` would (to `topicOf` each line's topic: the raw
+ * baseline publishes to topics of its own). Resolves with the time of the first and last
+ * acknowledged request. @throws when Kafka refuses (the run is then meaningless).
  */
 export async function publishEventFile(
   kafka: Kafka,
   file: string,
   onProgress?: (published: number) => void,
+  topicOf: (topic: string) => string = (t) => t,
 ): Promise<{ firstAt: number; seconds: number; events: number }> {
   const producer = kafka.producer({
     idempotent: true,
@@ -111,7 +113,7 @@ export async function publishEventFile(
       const a = line.text.indexOf('\t');
       const b = line.text.indexOf('\t', a + 1);
       batch.push({
-        topic: line.text.slice(0, a),
+        topic: topicOf(line.text.slice(0, a)),
         key: line.text.slice(a + 1, b),
         value: line.text.slice(b + 1),
       });
