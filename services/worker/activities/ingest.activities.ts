@@ -45,7 +45,15 @@ export interface IngestActivityDeps {
   /** Starts and signals the sponsors' correlation workflows. */
   temporal: Client;
   taskQueue: string;
+  /** How long a sponsor's signal waits for other batches to share it (default SIGNAL_LINGER_MS). */
+  signalLingerMs?: number;
 }
+
+/**
+ * The signal coalescer's linger: batches that finish within it share one signal per sponsor, so
+ * an import costs each sponsor's workflow about one workflow task per second, not one per batch.
+ */
+export const SIGNAL_LINGER_MS = 1_000;
 
 function rowLetter(row: RawEventRow, reason: DeadLetter['reason'], detail: string, step: string): DeadLetter {
   return {
@@ -176,17 +184,21 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
   const log = deps.log.child({ module: 'ingest-activities' });
   const steps = createBatchSteps(deps);
   // Concurrent batches that touch one sponsor share a signal sent after all of them asked.
-  const signals = createSignalCoalescer(async (sponsorId, batchId) => {
-    const args: [SponsorCorrelationInput] = [{ sponsorId }];
-    await deps.temporal.workflow.signalWithStart(SPONSOR_WORKFLOW_TYPE, {
-      workflowId: sponsorWorkflowId(sponsorId, deps.taskQueue),
-      taskQueue: deps.taskQueue,
-      args,
-      signal: touchedSignal,
-      signalArgs: [{ batchId }],
-      typedSearchAttributes: [{ key: SPONSOR, value: sponsorId }],
-    });
-  });
+  const signals = createSignalCoalescer(
+    async (sponsorId, batchId) => {
+      const args: [SponsorCorrelationInput] = [{ sponsorId }];
+      await deps.temporal.workflow.signalWithStart(SPONSOR_WORKFLOW_TYPE, {
+        workflowId: sponsorWorkflowId(sponsorId, deps.taskQueue),
+        taskQueue: deps.taskQueue,
+        args,
+        signal: touchedSignal,
+        signalArgs: [{ batchId }],
+        typedSearchAttributes: [{ key: SPONSOR, value: sponsorId }],
+      });
+    },
+    8,
+    deps.signalLingerMs ?? SIGNAL_LINGER_MS,
+  );
   return {
     insertRawEvents: ({ rows, dedupToken }: InsertRawEventsInput) => steps.insertRaw(rows, dedupToken),
     enrichAndStore: ({ rows, dedupToken }: EnrichAndStoreInput) => steps.enrichAndStore(rows, dedupToken),
