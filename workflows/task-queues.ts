@@ -9,3 +9,12 @@
 export function correlationTaskQueue(taskQueue: string): string {
   return `${taskQueue}.correlate`;
 }
+
+/**
+ * notifySponsors runs on its own queue with many slots: it mostly waits (the signal linger, then
+ * Temporal), and on the main queue it held the slots that the next batches' storeClaimedBatch
+ * needed, so batches queued for seconds behind it (docs/performance.md).
+ */
+export function signalTaskQueue(taskQueue: string): string {
+  return `${taskQueue}.signal`;
+}

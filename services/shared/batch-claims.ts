@@ -46,23 +46,67 @@ export async function readClaim(
   batchId: string,
   count: number,
 ): Promise<RawEventRow[]> {
+  // Raw text, not JSONEachRow: the JSON of the rows arrives as written, neither escaped by
+  // ClickHouse nor unescaped by the client, so it is parsed once. It holds no tab or line
+  // break (JSON.stringify escapes both), so the row splits at its one tab.
   const rs = await clickhouse.query({
-    query: 'SELECT rows_json FROM batch_claims WHERE batch_id = {id:String} LIMIT 1',
+    query: 'SELECT row_count, rows_json FROM batch_claims WHERE batch_id = {id:String} LIMIT 1',
     query_params: { id: batchId },
-    format: 'JSONEachRow',
+    format: 'TabSeparatedRaw',
   });
-  const [claim] = await rs.json<{ rows_json: string }>();
-  if (!claim) {
+  const text = await rs.text();
+  const tab = text.indexOf('\t');
+  if (tab < 0) {
     throw new ClaimMissingError(
       `no claim for batch ${batchId} in ${CLAIMS_TABLE} (claims expire after 7 days): ` +
         'replay its offsets with `influence rebuild`, or reset the bridge group to them',
     );
   }
-  const rows = JSON.parse(claim.rows_json) as RawEventRow[];
+  const held = Number(text.slice(0, tab));
+  if (held !== count) {
+    throw new ClaimMissingError(
+      `claim of batch ${batchId} holds ${held} rows, but the workflow was started with ${count}`,
+    );
+  }
+  const rows = JSON.parse(text.slice(tab + 1)) as RawEventRow[];
   if (rows.length !== count) {
     throw new ClaimMissingError(
       `claim of batch ${batchId} holds ${rows.length} rows, but the workflow was started with ${count}`,
     );
   }
   return rows;
+}
+
+/** The raw_events columns a claim's rows carry, with the type each is read as from its JSON. */
+const CLAIM_ROW_TUPLE =
+  'Tuple(event_id String, type String, schema_version UInt16, source String, source_record_id String, ' +
+  'occurred_at String, ingested_at String, payload String, kafka_topic String, kafka_partition UInt32, ' +
+  'kafka_offset String, workflow_id String)';
+
+/**
+ * Copies the rows of the claim of `batchId` into `raw_events` inside ClickHouse (INSERT …
+ * SELECT): the worker neither serialises nor sends them again. Idempotent like a client insert:
+ * `token` is the insert's deduplication token, so a retry, or a client insert of the same rows
+ * under the same token before it, is a no-op. Inserts nothing when there is no claim (the caller
+ * reads the claim first: readClaim). @throws the engine's error, e.g. a data error when
+ * raw_events refuses a row (the caller then inserts row by row) or when ClickHouse is unreachable.
+ */
+export async function insertRawFromClaim(
+  clickhouse: ClickHouseClient,
+  batchId: string,
+  token: string,
+): Promise<void> {
+  await timed(metrics.insertDuration, { table: 'raw_events' }, () =>
+    clickhouse.command({
+      query: `INSERT INTO raw_events (event_id, type, schema_version, source, source_record_id, occurred_at,
+                ingested_at, payload, kafka_topic, kafka_partition, kafka_offset, workflow_id)
+              SELECT r.event_id, r.type, r.schema_version, r.source, r.source_record_id,
+                toDateTime64(r.occurred_at, 3, 'UTC'), toDateTime64(r.ingested_at, 3, 'UTC'), r.payload,
+                r.kafka_topic, r.kafka_partition, toUInt64(r.kafka_offset), r.workflow_id
+              FROM (SELECT rows_json FROM ${CLAIMS_TABLE} WHERE batch_id = {id:String} LIMIT 1)
+              ARRAY JOIN JSONExtract(rows_json, 'Array(${CLAIM_ROW_TUPLE})') AS r`,
+      query_params: { id: batchId },
+      clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
+    }),
+  );
 }

@@ -35,7 +35,9 @@ const worker = await createIngestWorker({
   correlationConcurrency: cfg.WORKER_CORRELATION_CONCURRENCY,
 });
 const health = await startHealthServer(cfg.HEALTH_PORT, () => ({
-  ready: worker.worker.getState() === 'RUNNING' && worker.correlationWorker.getState() === 'RUNNING',
+  ready: [worker.worker, worker.correlationWorker, worker.signalWorker].every(
+    (w) => w.getState() === 'RUNNING',
+  ),
 }));
 const running = worker.run();
 log.info({ ready: true, health: health.port }, 'worker running');

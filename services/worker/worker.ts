@@ -24,9 +24,10 @@ import { createCorrelationActivities } from './activities/correlate.activities.t
 import { createRebuildActivities } from './activities/rebuild.activities.ts';
 import { createRollupActivities } from './activities/rollup.activities.ts';
 import { syncReference } from './activities/reference.ts';
-import { correlationTaskQueue } from '../../workflows/task-queues.ts';
+import { correlationTaskQueue, signalTaskQueue } from '../../workflows/task-queues.ts';
 import { instrumentActivities, metrics } from '../shared/metrics.ts';
 import type { MetricsSinks } from '../../workflows/interceptors.ts';
+import type { NotifySponsorsInput } from '../../workflows/ingest-batch/activity-contracts.ts';
 
 /** workflows/index.ts, which the SDK bundles for its sandbox. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -104,6 +105,8 @@ export interface IngestWorker {
   worker: Worker;
   /** Rollup and correlation activities, on correlationTaskQueue(taskQueue). */
   correlationWorker: Worker;
+  /** notifySponsors, on signalTaskQueue(taskQueue). */
+  signalWorker: Worker;
   /** Polls until `shutdown()`; then closes the connection. Rejects if the worker fails. */
   run(): Promise<void>;
   shutdown(): void;
@@ -132,6 +135,8 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     enricher,
   };
   const steps = createBatchSteps(common);
+  // One set of ingest activities for both queues: notifySponsors shares its signal coalescer.
+  const ingest = createIngestActivities({ ...common, temporal, taskQueue });
   const worker = await Worker.create({
     connection,
     namespace: deps.namespace,
@@ -140,7 +145,7 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     interceptors: { workflowModules: [WORKFLOW_INTERCEPTORS_PATH] },
     sinks: metricsSinks,
     activities: instrumentActivities({
-      ...createIngestActivities({ ...common, temporal, taskQueue }),
+      ...ingest,
       ...createRebuildActivities({ clickhouse: deps.clickhouse, kafka: deps.kafka, steps, log: deps.log }),
     }),
     // Batch activities mostly wait on ClickHouse, Kafka and Temporal: with too few slots they
@@ -157,10 +162,21 @@ export async function createIngestWorker(deps: WorkerDeps): Promise<IngestWorker
     }),
     maxConcurrentActivityTaskExecutions: deps.correlationConcurrency ?? 1,
   });
-  const workers = [worker, correlationWorker];
+  const signalWorker = await Worker.create({
+    connection,
+    namespace: deps.namespace,
+    taskQueue: signalTaskQueue(taskQueue),
+    activities: instrumentActivities({
+      notifySponsors: (input: NotifySponsorsInput) => ingest.notifySponsors(input),
+    }),
+    // Each waits about a second (the linger) and then on Temporal: slots cost no CPU here.
+    maxConcurrentActivityTaskExecutions: 64,
+  });
+  const workers = [worker, correlationWorker, signalWorker];
   return {
     worker,
     correlationWorker,
+    signalWorker,
     async run() {
       try {
         // One failing stops the other, so the process exits instead of running half a worker.

@@ -1,11 +1,18 @@
 /**
  * Claim checks on the real ClickHouse engine: what the bridge writes, the worker reads back
  * unchanged; a second write of a batch is dropped; a missing or inconsistent claim is an error
- * that says what to do.
+ * that says what to do. The copy of a claim into raw_events inside ClickHouse stores exactly what
+ * a client insert of its rows stores, and shares that insert's deduplication.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ClaimMissingError, readClaim, writeClaim } from '../../services/shared/batch-claims.ts';
+import {
+  ClaimMissingError,
+  insertRawFromClaim,
+  readClaim,
+  writeClaim,
+} from '../../services/shared/batch-claims.ts';
+import { insertIdempotent, isDataError } from '../../services/worker/activities/clickhouse-insert.ts';
 import type { RawEventRow } from '../../workflows/ingest-batch/activity-contracts.ts';
 import { freshDatabase } from '../helpers/stack.ts';
 
@@ -74,5 +81,66 @@ describe('batch claims', () => {
     const err = await readClaim(ch, id, 6).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClaimMissingError);
     expect((err as Error).message).toContain('holds 5 rows, but the workflow was started with 6');
+  });
+});
+
+describe('copying a claim into raw_events', () => {
+  /** raw_events rows of `workflowId` as text, without inserted_at (the time of the insert). */
+  async function rawRows(workflowId: string): Promise<Record<string, unknown>[]> {
+    const rs = await ch.query({
+      query: `SELECT * EXCEPT inserted_at FROM raw_events WHERE workflow_id = {id:String}
+              ORDER BY event_id, kafka_offset`,
+      query_params: { id: workflowId },
+      format: 'JSONEachRow',
+    });
+    return rs.json();
+  }
+
+  it('stores what a client insert of the same rows stores', async () => {
+    const copied = 'ingest:test:influence.raw.donation.v1:3:0-499';
+    const sent = 'ingest:test:influence.raw.donation.v1:4:0-499';
+    const claimRows = Array.from({ length: 500 }, (_, i) => row(i, copied));
+    await writeClaim(ch, copied, claimRows);
+    await insertRawFromClaim(ch, copied, copied);
+    await insertIdempotent(
+      ch,
+      'raw_events',
+      claimRows.map((r) => ({ ...r, workflow_id: sent })),
+      sent,
+      (r) => r.event_id,
+    );
+    const a = await rawRows(copied);
+    const b = await rawRows(sent);
+    expect(a).toHaveLength(500);
+    expect(a).toEqual(b.map((r) => ({ ...r, workflow_id: copied })));
+    expect(a[7]).toMatchObject({ kafka_offset: '1000000000007', payload: claimRows[7]!.payload });
+  });
+
+  it('is a no-op when retried, or after a client insert under the same token', async () => {
+    const id = 'ingest:test:influence.raw.donation.v1:5:0-99';
+    const rows = Array.from({ length: 100 }, (_, i) => row(i, id));
+    await writeClaim(ch, id, rows);
+    await insertRawFromClaim(ch, id, id);
+    await insertRawFromClaim(ch, id, id);
+    expect(await rawRows(id)).toHaveLength(100);
+
+    // A batch stored by a worker from before the copy, retried by one that copies.
+    const older = 'ingest:test:influence.raw.donation.v1:6:0-99';
+    const olderRows = rows.map((r) => ({ ...r, workflow_id: older }));
+    await writeClaim(ch, older, olderRows);
+    await insertIdempotent(ch, 'raw_events', olderRows, older, (r) => r.event_id);
+    await insertRawFromClaim(ch, older, older);
+    expect(await rawRows(older)).toHaveLength(100);
+  });
+
+  it('inserts nothing without a claim, and refuses a bad row as a data error', async () => {
+    await insertRawFromClaim(ch, 'ingest:test:never-claimed', 'ingest:test:never-claimed');
+    expect(await rawRows('ingest:test:never-claimed')).toEqual([]);
+    const id = 'ingest:test:influence.raw.donation.v1:7:0-1';
+    const rows = [row(1, id), { ...row(2, id), event_id: 'x'.repeat(40) }];
+    await writeClaim(ch, id, rows);
+    const err = await insertRawFromClaim(ch, id, id).catch((e: unknown) => e);
+    expect(isDataError(err), String(err)).toBe(true);
+    expect(await rawRows(id)).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  * (`ingest:<group>:<topic>:<partition>:<first>-<last>`), processed exactly once in effect:
  *   1. storeClaimedBatch — reads the rows the bridge claimed (`batch_claims`), writes the audit
  *                          copy in `raw_events`, then the typed tables and the enriched topics;
- *   2. notifySponsors    — wakes the correlation workflow of every sponsor the batch touched.
+ *   2. notifySponsors    — wakes the correlation workflow of every sponsor the batch touched
+ *                          (on the signal task queue since the `notify-queue-v1` patch).
  * Histories from before claim checks carry the rows inline and ran step 1 as two activities,
  * insertRawEvents and enrichAndStore (the latter behind the `enrichment-v2` patch); they replay
  * on the same code, which branches on the input.
@@ -14,6 +15,7 @@ import { log, patched, proxyActivities, upsertSearchAttributes, workflowInfo } f
 import type { IngestActivities } from './activity-contracts.ts';
 import type { IngestBatchInput, IngestBatchResult } from './input.ts';
 import { BATCH_STATE, SPONSOR } from '../search-attributes.ts';
+import { signalTaskQueue } from '../task-queues.ts';
 
 const { insertRawEvents, enrichAndStore, storeClaimedBatch, notifySponsors } =
   proxyActivities<IngestActivities>({
@@ -27,6 +29,21 @@ const { insertRawEvents, enrichAndStore, storeClaimedBatch, notifySponsors } =
       nonRetryableErrorTypes: ['ClaimMissing'],
     },
   });
+
+/**
+ * notifySponsors on the signal task queue (workflows/task-queues.ts). Histories before this
+ * patch scheduled it on the workflow's own queue, and replay so.
+ */
+export const NOTIFY_QUEUE_PATCH = 'notify-queue-v1';
+
+/** notifySponsors on the signal task queue, with the same timeouts and retries. */
+function notifyOnSignalQueue() {
+  return proxyActivities<Pick<IngestActivities, 'notifySponsors'>>({
+    taskQueue: signalTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '45 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  }).notifySponsors;
+}
 
 /** Histories recorded before enrichment existed (v1) replay without the later steps. */
 export const ENRICHMENT_PATCH = 'enrichment-v2';
@@ -80,7 +97,8 @@ async function ingestClaimedBatch(input: IngestBatchInput): Promise<IngestBatchR
   }
   if (r.sponsors.length > 0) {
     upsertSearchAttributes([{ key: BATCH_STATE, value: 'correlating' }]);
-    await notifySponsors({ sponsors: r.sponsors, batchId: workflowId });
+    const notify = patched(NOTIFY_QUEUE_PATCH) ? notifyOnSignalQueue() : notifySponsors;
+    await notify({ sponsors: r.sponsors, batchId: workflowId });
   }
   upsertSearchAttributes([{ key: BATCH_STATE, value: r.deadLettered > 0 ? 'partly-dead-lettered' : 'done' }]);
   log.info('batch processed', {

@@ -2,10 +2,11 @@
  * sponsorCorrelation: the entity workflow of one sponsor (`sponsor:<id>`), started or signalled
  * with signal-with-start by every batch that touches the sponsor. Each recomputation refreshes the
  * sponsor's rollups (the tables behind efficiency_daily, spend_daily, funding_flows, …), then its
- * correlations. Signals only mark the sponsor dirty; a recomputation starts a moment after the
- * first signal and covers every signal that arrived before it started, so a burst of batches
- * costs one or two recomputations, not one each. Before the history grows long it continues as
- * new, carrying a pending signal over, so no signal is lost.
+ * correlations. Signals only mark the sponsor dirty; a recomputation starts after a moment of
+ * quiet (no signal for QUIET_MS, at most MAX_DEFER_MS after the first signal) and covers every
+ * signal that arrived before it started. So a burst of batches costs one recomputation after the
+ * burst, and none competes with the import for ClickHouse. Before the history grows long it
+ * continues as new, carrying a pending signal over, so no signal is lost.
  */
 import {
   condition,
@@ -53,6 +54,32 @@ export const COALESCE_MS = 1_000;
  */
 export const MIN_COOLDOWN_MS = 5_000;
 
+/**
+ * The patch that makes a recomputation wait for a quiet period (no signal for QUIET_MS) instead
+ * of COALESCE_MS: recomputations during an import competed with it for ClickHouse and were
+ * redone after it anyway (docs/performance.md). Histories before it replay the fixed pause.
+ */
+export const QUIET_PERIOD_PATCH = 'quiet-period-v1';
+
+/** A recomputation starts once no signal arrived for this long… */
+export const QUIET_MS = 3_000;
+/** …or this long after the wait began, under a stream that never pauses. */
+export const MAX_DEFER_MS = 60_000;
+
+/**
+ * Waits until QUIET_MS passed without a signal (one timer per window, however many signals
+ * arrive), at least `spacing`, at most MAX_DEFER_MS. Only workflow time is read: deterministic.
+ */
+async function quietPeriod(status: SponsorStatus, spacing: number): Promise<void> {
+  const started = Date.now();
+  let seen = status.signals;
+  await sleep(Math.max(QUIET_MS, spacing));
+  while (status.signals !== seen && Date.now() - started < MAX_DEFER_MS) {
+    seen = status.signals;
+    await sleep(Math.min(QUIET_MS, started + MAX_DEFER_MS - Date.now()));
+  }
+}
+
 /** Continue as new after this many events even if the server does not suggest it yet. */
 export const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
 
@@ -87,7 +114,8 @@ export async function sponsorCorrelation(input: SponsorCorrelationInput): Promis
     // all, and under a steady stream the recomputations keep a distance.
     const now = Date.now();
     const spacing = lastStartedAt === undefined ? 0 : lastStartedAt + MIN_COOLDOWN_MS - now;
-    await sleep(Math.max(COALESCE_MS, spacing));
+    if (patched(QUIET_PERIOD_PATCH)) await quietPeriod(status, spacing);
+    else await sleep(Math.max(COALESCE_MS, spacing));
     lastStartedAt = Date.now();
     status.pending = false;
     status.computing = true;

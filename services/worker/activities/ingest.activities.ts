@@ -29,10 +29,10 @@ import type { createEnricher } from '../../enrich/index.ts';
 export type Enricher = ReturnType<typeof createEnricher>;
 import type { DeadLetter, DlqPublisher } from '../../shared/dlq.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { ClaimMissingError, readClaim } from '../../shared/batch-claims.ts';
+import { ClaimMissingError, insertRawFromClaim, readClaim } from '../../shared/batch-claims.ts';
 import { sendInChunks } from '../../shared/kafka.ts';
 import { createSignalCoalescer } from './sponsor-signals.ts';
-import { insertIdempotent, unavailable, type Rejected } from './clickhouse-insert.ts';
+import { insertIdempotent, isDataError, unavailable, type Rejected } from './clickhouse-insert.ts';
 import { metrics } from '../../shared/metrics.ts';
 
 export interface IngestActivityDeps {
@@ -45,7 +45,15 @@ export interface IngestActivityDeps {
   /** Starts and signals the sponsors' correlation workflows. */
   temporal: Client;
   taskQueue: string;
+  /** How long a sponsor's signal waits for other batches to share it (default SIGNAL_LINGER_MS). */
+  signalLingerMs?: number;
 }
+
+/**
+ * The signal coalescer's linger: batches that finish within it share one signal per sponsor, so
+ * an import costs each sponsor's workflow about one workflow task per second, not one per batch.
+ */
+export const SIGNAL_LINGER_MS = 1_000;
 
 function rowLetter(row: RawEventRow, reason: DeadLetter['reason'], detail: string, step: string): DeadLetter {
   return {
@@ -63,6 +71,11 @@ function rowLetter(row: RawEventRow, reason: DeadLetter['reason'], detail: strin
 /** The steps of a batch as plain functions, for the activities and for the rebuild's replay. */
 export interface BatchSteps {
   insertRaw(rows: RawEventRow[], token: string): Promise<InsertRawEventsResult>;
+  /**
+   * insertRaw for rows that are the claim of `batchId`: ClickHouse copies them from the claim,
+   * and only when it refuses one does the worker insert `rows` itself, row by row.
+   */
+  insertRawClaimed(batchId: string, rows: RawEventRow[], token: string): Promise<InsertRawEventsResult>;
   enrichAndStore(rows: RawEventRow[], token: string): Promise<EnrichAndStoreResult>;
 }
 
@@ -90,21 +103,40 @@ export function createBatchSteps(deps: Omit<IngestActivityDeps, 'temporal' | 'ta
     }
   }
 
+  async function insertRaw(rows: RawEventRow[], token: string): Promise<InsertRawEventsResult> {
+    if (rows.length === 0) return { inserted: 0, deadLettered: 0 };
+    const rejected = await insertIdempotent(
+      deps.clickhouse,
+      'raw_events',
+      rows,
+      token,
+      (r) => r.event_id,
+      (err) => log.warn({ err, token, rows: rows.length }, 'batch rejected as invalid; inserting row by row'),
+    );
+    const deadLettered = await deadLetterRejected(rejected, 'worker:insertRawEvents');
+    metrics.eventsStored.inc({ table: 'raw_events' }, rows.length - deadLettered);
+    return { inserted: rows.length - deadLettered, deadLettered };
+  }
+
   return {
-    async insertRaw(rows, token) {
+    insertRaw,
+
+    async insertRawClaimed(batchId, rows, token) {
       if (rows.length === 0) return { inserted: 0, deadLettered: 0 };
-      const rejected = await insertIdempotent(
-        deps.clickhouse,
-        'raw_events',
-        rows,
-        token,
-        (r) => r.event_id,
-        (err) =>
-          log.warn({ err, token, rows: rows.length }, 'batch rejected as invalid; inserting row by row'),
-      );
-      const deadLettered = await deadLetterRejected(rejected, 'worker:insertRawEvents');
-      metrics.eventsStored.inc({ table: 'raw_events' }, rows.length - deadLettered);
-      return { inserted: rows.length - deadLettered, deadLettered };
+      try {
+        await insertRawFromClaim(deps.clickhouse, batchId, token);
+      } catch (err) {
+        if (!isDataError(err)) throw unavailable(err);
+        // The same token: the refused copy wrote nothing, and the client insert is refused too
+        // before it goes row by row, dead-lettering exactly the rows it did before the copy.
+        log.warn(
+          { err, token, rows: rows.length },
+          'claim copy rejected as invalid; inserting from the worker',
+        );
+        return insertRaw(rows, token);
+      }
+      metrics.eventsStored.inc({ table: 'raw_events' }, rows.length);
+      return { inserted: rows.length, deadLettered: 0 };
     },
 
     async enrichAndStore(rows, token) {
@@ -176,17 +208,21 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
   const log = deps.log.child({ module: 'ingest-activities' });
   const steps = createBatchSteps(deps);
   // Concurrent batches that touch one sponsor share a signal sent after all of them asked.
-  const signals = createSignalCoalescer(async (sponsorId, batchId) => {
-    const args: [SponsorCorrelationInput] = [{ sponsorId }];
-    await deps.temporal.workflow.signalWithStart(SPONSOR_WORKFLOW_TYPE, {
-      workflowId: sponsorWorkflowId(sponsorId, deps.taskQueue),
-      taskQueue: deps.taskQueue,
-      args,
-      signal: touchedSignal,
-      signalArgs: [{ batchId }],
-      typedSearchAttributes: [{ key: SPONSOR, value: sponsorId }],
-    });
-  });
+  const signals = createSignalCoalescer(
+    async (sponsorId, batchId) => {
+      const args: [SponsorCorrelationInput] = [{ sponsorId }];
+      await deps.temporal.workflow.signalWithStart(SPONSOR_WORKFLOW_TYPE, {
+        workflowId: sponsorWorkflowId(sponsorId, deps.taskQueue),
+        taskQueue: deps.taskQueue,
+        args,
+        signal: touchedSignal,
+        signalArgs: [{ batchId }],
+        typedSearchAttributes: [{ key: SPONSOR, value: sponsorId }],
+      });
+    },
+    8,
+    deps.signalLingerMs ?? SIGNAL_LINGER_MS,
+  );
   return {
     insertRawEvents: ({ rows, dedupToken }: InsertRawEventsInput) => steps.insertRaw(rows, dedupToken),
     enrichAndStore: ({ rows, dedupToken }: EnrichAndStoreInput) => steps.enrichAndStore(rows, dedupToken),
@@ -200,8 +236,15 @@ export function createIngestActivities(deps: IngestActivityDeps): IngestActiviti
         throw unavailable(err);
       }
       // The same tokens as the two activities of inline batches: a retry or a replay is a no-op.
-      const raw = await steps.insertRaw(rows, batchId);
-      const enriched = await steps.enrichAndStore(rows, batchId);
+      // ClickHouse copies the raw rows while the worker enriches: the two overlap.
+      const [rawDone, enrichedDone] = await Promise.allSettled([
+        steps.insertRawClaimed(batchId, rows, batchId),
+        steps.enrichAndStore(rows, batchId),
+      ]);
+      if (rawDone.status === 'rejected') throw rawDone.reason;
+      if (enrichedDone.status === 'rejected') throw enrichedDone.reason;
+      const raw = rawDone.value;
+      const enriched = enrichedDone.value;
       const result = {
         ...enriched,
         inserted: raw.inserted,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSignalCoalescer } from './sponsor-signals.ts';
 
 /** A send whose calls are recorded and finish only when the test says so. */
@@ -107,5 +107,60 @@ describe('createSignalCoalescer', () => {
     s.calls[1]!.finish();
     await settle();
     expect(retry.done && retry.error === undefined).toBe(true);
+  });
+
+  describe('with a linger', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('lets the requests made within the linger share one send, started when it ends', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout'] });
+      const s = controlledSend();
+      const c = createSignalCoalescer(s.send, 8, 1_000);
+      const a = track(c.touch(['S1', 'S2'], 'b1'));
+      await settle();
+      vi.advanceTimersByTime(600);
+      const b = track(c.touch(['S1'], 'b2'));
+      await settle();
+      expect(s.calls).toHaveLength(0);
+      vi.advanceTimersByTime(399);
+      await settle();
+      expect(s.calls).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      await settle();
+      // One send per sponsor for both batches, each started after b2 asked.
+      expect(s.calls.map((x) => `${x.sponsorId}:${x.batchId}`).sort()).toEqual(['S1:b1', 'S2:b1']);
+      expect(a.done || b.done).toBe(false);
+      for (const call of s.calls) call.finish();
+      await settle();
+      expect(a.done && b.done).toBe(true);
+      expect(c.sent()).toBe(2);
+    });
+
+    it('lingers beside a send in flight, and never starts before that send is over', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout'] });
+      const s = controlledSend();
+      const c = createSignalCoalescer(s.send, 8, 1_000);
+      const a = track(c.touch(['S1'], 'b1'));
+      vi.advanceTimersByTime(1_000);
+      await settle();
+      expect(s.calls).toHaveLength(1);
+      // b2 asks while b1's send is in flight: its linger runs now, its send waits for b1's.
+      const b = track(c.touch(['S1'], 'b2'));
+      vi.advanceTimersByTime(1_500);
+      await settle();
+      expect(s.calls).toHaveLength(1);
+      s.calls[0]!.finish();
+      await settle();
+      expect(a.done).toBe(true);
+      // The linger is over already: b2's send starts at once, and b2 waits for it.
+      expect(s.calls).toHaveLength(2);
+      expect(s.calls[1]!.batchId).toBe('b2');
+      expect(b.done).toBe(false);
+      s.calls[1]!.finish();
+      await settle();
+      expect(b.done && b.error === undefined).toBe(true);
+    });
   });
 });

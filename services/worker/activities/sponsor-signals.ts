@@ -6,6 +6,8 @@
  * touch the same sponsor at about the same time can share one signal, provided that signal is
  * sent after both asked for it. So per sponsor, a request joins the send that is queued and not
  * yet started, or queues a new one behind the send in flight; never one that already started.
+ * A new send lingers a moment before it starts, so the batches finishing within that moment
+ * share it: under a stream of batches, each sponsor gets about one signal per linger.
  * Fifty sponsors touched by each of eight concurrent batches cost fifty signals, not four
  * hundred, and Temporal's share of an import shrinks accordingly (docs/performance.md).
  */
@@ -28,10 +30,12 @@ export interface SignalCoalescer {
 }
 
 /**
- * @param send      sends one signal
+ * @param send        sends one signal
  * @param maxInFlight most sends at once, over all sponsors (keeps Temporal's frontend calm)
+ * @param lingerMs    how long a new send waits for other batches' requests before it starts
+ *                    (0: it starts as soon as the sponsor's previous send finished)
  */
-export function createSignalCoalescer(send: SendSignal, maxInFlight = 8): SignalCoalescer {
+export function createSignalCoalescer(send: SendSignal, maxInFlight = 8, lingerMs = 0): SignalCoalescer {
   const lanes = new Map<string, SponsorLane>();
   let sent = 0;
   let running = 0;
@@ -52,8 +56,13 @@ export function createSignalCoalescer(send: SendSignal, maxInFlight = 8): Signal
     const lane = lanes.get(sponsorId) ?? { tail: Promise.resolve() };
     lanes.set(sponsorId, lane);
     if (lane.queued) return lane.queued;
-    const queued = lane.tail
-      .catch(() => undefined)
+    const previous = lane.tail.catch(() => undefined);
+    // The linger runs beside the previous send: a send never starts before either is over.
+    const ready =
+      lingerMs > 0
+        ? Promise.all([previous, new Promise<void>((resolve) => setTimeout(resolve, lingerMs))])
+        : previous;
+    const queued = ready
       .then(() => {
         // From here on this send has started: later requests must queue another one.
         if (lane.queued === queued) lane.queued = undefined;
