@@ -77,12 +77,6 @@ export async function readClaim(
   return rows;
 }
 
-/** The raw_events columns a claim's rows carry, with the type each is read as from its JSON. */
-const CLAIM_ROW_TUPLE =
-  'Tuple(event_id String, type String, schema_version UInt16, source String, source_record_id String, ' +
-  'occurred_at String, ingested_at String, payload String, kafka_topic String, kafka_partition UInt32, ' +
-  'kafka_offset String, workflow_id String)';
-
 /**
  * Copies the rows of the claim of `batchId` into `raw_events` inside ClickHouse (INSERT …
  * SELECT): the worker neither serialises nor sends them again. Idempotent like a client insert:
@@ -103,8 +97,11 @@ export async function insertRawFromClaim(
               SELECT r.event_id, r.type, r.schema_version, r.source, r.source_record_id,
                 toDateTime64(r.occurred_at, 3, 'UTC'), toDateTime64(r.ingested_at, 3, 'UTC'), r.payload,
                 r.kafka_topic, r.kafka_partition, toUInt64(r.kafka_offset), r.workflow_id
-              FROM (SELECT rows_json FROM ${CLAIMS_TABLE} WHERE batch_id = {id:String} LIMIT 1)
-              ARRAY JOIN JSONExtract(rows_json, 'Array(${CLAIM_ROW_TUPLE})') AS r`,
+              FROM (SELECT rows_json FROM batch_claims WHERE batch_id = {id:String} LIMIT 1)
+              ARRAY JOIN JSONExtract(rows_json, 'Array(Tuple(event_id String, type String,
+                schema_version UInt16, source String, source_record_id String, occurred_at String,
+                ingested_at String, payload String, kafka_topic String, kafka_partition UInt32,
+                kafka_offset String, workflow_id String))') AS r`,
       query_params: { id: batchId },
       clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
     }),
