@@ -60,9 +60,111 @@ function rowOf(topic: string, partition: number, m: KafkaMessage): Record<string
   };
 }
 
+/** Creates `<scratchDb>.<name>` like `<database>.raw_events`; returns its full name. */
+async function scratchTable(
+  ch: ClickHouseClient,
+  database: string,
+  scratchDb: string,
+  name: string,
+): Promise<string> {
+  const table = `${scratchDb}.${name}`;
+  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${scratchDb}` });
+  await ch.command({ query: `CREATE TABLE IF NOT EXISTS ${table} AS ${database}.raw_events` });
+  return table;
+}
+
+/** The figures of a run that inserted `run.inserted` rows in `seconds` on its clock. */
+async function measureOf(
+  ch: ClickHouseClient,
+  table: string,
+  run: { inserted: number; inserts: number },
+  seconds: number,
+): Promise<BaselineMeasure> {
+  const rs = await ch.query({ query: `SELECT count() AS n FROM ${table} FINAL`, format: 'JSONEachRow' });
+  return {
+    events: run.inserted,
+    seconds: Number(seconds.toFixed(2)),
+    events_per_s: seconds > 0 ? Math.round(run.inserted / seconds) : 0,
+    inserts: run.inserts,
+    rows_in_table: Number((await rs.json<{ n: string }>())[0]?.n ?? 0),
+  };
+}
+
+/**
+ * The baseline's consumer: a plain kafkajs consumer of `topics` (a group of its own) that inserts
+ * the messages `keep` returns of each batch into `table`, until `isDone` says so after an insert.
+ * `done` rejects when an insert fails or `timeoutMs` passes; `stop` disconnects it.
+ */
+async function startInserter(opts: {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  clickhouse: ClickHouseClient;
+  table: string;
+  keep: (topic: string, partition: number, messages: KafkaMessage[]) => KafkaMessage[];
+  isDone: (topic: string, partition: number, rows: number) => boolean;
+  timeoutMs: number;
+  what: string;
+}) {
+  const run = { inserted: 0, inserts: 0, firstBatchAt: 0, lastAt: 0 };
+  let finish: () => void = () => undefined;
+  let fail: (err: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  void done.catch(() => undefined); // awaited by the caller; a failure before that is not unhandled
+  const consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+  });
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (run.firstBatchAt === 0) run.firstBatchAt = Date.now();
+      const rows = opts
+        .keep(batch.topic, batch.partition, batch.messages)
+        .map((m) => rowOf(batch.topic, batch.partition, m));
+      if (rows.length === 0) return;
+      try {
+        await opts.clickhouse.insert({ table: opts.table, values: rows, format: 'JSONEachRow' });
+      } catch (err) {
+        fail(err);
+        throw err;
+      }
+      run.inserts++;
+      run.inserted += rows.length;
+      if (opts.isDone(batch.topic, batch.partition, rows.length)) {
+        run.lastAt = Date.now();
+        finish();
+      }
+    },
+  });
+  const timer = setTimeout(
+    () => fail(new Error(`the ${opts.what} did not finish within ${opts.timeoutMs / 1000} s`)),
+    opts.timeoutMs,
+  );
+  return {
+    run,
+    joined,
+    done,
+    fail,
+    async stop() {
+      clearTimeout(timer);
+      await consumer.disconnect();
+    },
+  };
+}
+
 /**
  * Consumes [from, to) of every raw partition into `<scratchDb>.raw_events_baseline` (created like
- * `<database>.raw_events`). @throws when an insert fails or `timeoutMs` passes.
+ * `<database>.raw_events`). The clock runs from the first fetched batch to the last insert.
+ * @throws when an insert fails or `timeoutMs` passes.
  */
 export async function measureBaseline(opts: {
   kafka: Kafka;
@@ -74,23 +176,16 @@ export async function measureBaseline(opts: {
   to: TopicOffsets;
   timeoutMs: number;
 }): Promise<BaselineMeasure> {
-  const ch = opts.clickhouse;
-  const table = `${opts.scratchDb}.raw_events_baseline`;
-  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.scratchDb}` });
-  await ch.command({ query: `CREATE TABLE IF NOT EXISTS ${table} AS ${opts.database}.raw_events` });
-
+  const table = await scratchTable(opts.clickhouse, opts.database, opts.scratchDb, 'raw_events_baseline');
   const remaining = new Map<string, { end: bigint; left: bigint }>();
-  let expected = 0n;
   for (const [topic, parts] of Object.entries(opts.to)) {
     for (const p of parts) {
       const start = BigInt(opts.from[topic]?.find((f) => f.partition === p.partition)?.offset ?? '0');
       const end = BigInt(p.offset);
-      if (end > start) {
-        remaining.set(`${topic}:${p.partition}`, { end, left: end - start });
-        expected += end - start;
-      }
+      if (end > start) remaining.set(`${topic}:${p.partition}`, { end, left: end - start });
     }
   }
+  const expected = remaining.size > 0;
   const admin = opts.kafka.admin();
   await admin.connect();
   try {
@@ -103,71 +198,33 @@ export async function measureBaseline(opts: {
   } finally {
     await admin.disconnect();
   }
-
-  const consumer = opts.kafka.consumer({
-    groupId: opts.groupId,
-    allowAutoTopicCreation: false,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-  });
-  let inserted = 0;
-  let inserts = 0;
-  let finish: () => void = () => undefined;
-  let fail: (err: unknown) => void = () => undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: Object.keys(opts.from), fromBeginning: true });
   // The clock starts at the first batch: joining the group is a one-off the bridge has long paid.
-  let t0 = 0;
-  let t1 = 0;
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (t0 === 0) t0 = performance.now();
-      const key = `${batch.topic}:${batch.partition}`;
-      const r = remaining.get(key);
-      if (!r) return;
-      const rows = batch.messages
-        .filter((m) => BigInt(m.offset) < r.end)
-        .map((m) => rowOf(batch.topic, batch.partition, m));
-      if (rows.length === 0) return;
-      try {
-        await ch.insert({ table, values: rows, format: 'JSONEachRow' });
-      } catch (err) {
-        fail(err);
-        throw err;
-      }
-      inserts++;
-      inserted += rows.length;
-      r.left -= BigInt(rows.length);
-      if (r.left <= 0n) remaining.delete(key);
-      if (remaining.size === 0) {
-        t1 = performance.now();
-        finish();
-      }
+  const inserter = await startInserter({
+    kafka: opts.kafka,
+    groupId: opts.groupId,
+    topics: Object.keys(opts.from),
+    clickhouse: opts.clickhouse,
+    table,
+    keep: (topic, partition, messages) => {
+      const r = remaining.get(`${topic}:${partition}`);
+      return r ? messages.filter((m) => BigInt(m.offset) < r.end) : [];
     },
+    isDone: (topic, partition, rows) => {
+      const key = `${topic}:${partition}`;
+      const r = remaining.get(key);
+      if (r && (r.left -= BigInt(rows)) <= 0n) remaining.delete(key);
+      return remaining.size === 0;
+    },
+    timeoutMs: opts.timeoutMs,
+    what: 'baseline',
   });
-  const timer = setTimeout(
-    () => fail(new Error(`the baseline did not finish within ${opts.timeoutMs / 1000} s`)),
-    opts.timeoutMs,
-  );
   try {
-    if (expected > 0n) await done;
+    if (expected) await inserter.done;
   } finally {
-    clearTimeout(timer);
-    await consumer.disconnect();
+    await inserter.stop();
   }
-  const seconds = (t1 - t0) / 1000;
-  const rs = await ch.query({ query: `SELECT count() AS n FROM ${table} FINAL`, format: 'JSONEachRow' });
-  const rowsInTable = Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
-  return {
-    events: inserted,
-    seconds: Number(seconds.toFixed(2)),
-    events_per_s: seconds > 0 ? Math.round(inserted / seconds) : 0,
-    inserts,
-    rows_in_table: rowsInTable,
-  };
+  const { run } = inserter;
+  return measureOf(opts.clickhouse, table, run, (run.lastAt - run.firstBatchAt) / 1000);
 }
 
 /**
@@ -189,82 +246,45 @@ export async function measureBaselineEndToEnd(opts: {
   events: number;
   timeoutMs: number;
 }): Promise<BaselineMeasure> {
-  const ch = opts.clickhouse;
-  const table = `${opts.scratchDb}.raw_events_e2e`;
-  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.scratchDb}` });
-  await ch.command({ query: `CREATE TABLE IF NOT EXISTS ${table} AS ${opts.database}.raw_events` });
+  const table = await scratchTable(opts.clickhouse, opts.database, opts.scratchDb, 'raw_events_e2e');
   const raw = TOPICS.filter((t) => t.name.startsWith('influence.raw.'));
   const topics = raw.map((t) => `${opts.topicPrefix}${t.name}`);
   const admin = opts.kafka.admin();
   await admin.connect();
-  const consumer = opts.kafka.consumer({
-    groupId: opts.groupId,
-    allowAutoTopicCreation: false,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-  });
   try {
     await admin.createTopics({
       waitForLeaders: true,
       topics: raw.map((t) => ({ topic: `${opts.topicPrefix}${t.name}`, numPartitions: t.partitions })),
     });
     let inserted = 0;
-    let inserts = 0;
-    let lastAt = 0;
-    let finish: () => void = () => undefined;
-    let fail: (err: unknown) => void = () => undefined;
-    const done = new Promise<void>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
+    const inserter = await startInserter({
+      kafka: opts.kafka,
+      groupId: opts.groupId,
+      topics,
+      clickhouse: opts.clickhouse,
+      table,
+      keep: (_t, _p, messages) => messages,
+      isDone: (_t, _p, rows) => (inserted += rows) >= opts.events,
+      timeoutMs: opts.timeoutMs,
+      what: 'end-to-end baseline',
     });
-    void done.catch(() => undefined); // awaited below; a failure before that is not unhandled
-    const joined = new Promise<void>((resolve) => {
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        const rows = batch.messages.map((m) => rowOf(batch.topic, batch.partition, m));
-        if (rows.length === 0) return;
-        try {
-          await ch.insert({ table, values: rows, format: 'JSONEachRow' });
-        } catch (err) {
-          fail(err);
-          throw err;
-        }
-        inserts++;
-        inserted += rows.length;
-        if (inserted >= opts.events) {
-          lastAt = Date.now();
-          finish();
-        }
-      },
-    });
-    // Joining the group is a one-off the bridge has long paid: the clock starts after it.
-    await joined;
-    const timer = setTimeout(
-      () => fail(new Error(`the end-to-end baseline did not finish within ${opts.timeoutMs / 1000} s`)),
-      opts.timeoutMs,
-    );
     try {
+      // Joining the group is a one-off the bridge has long paid: the clock starts after it.
+      await inserter.joined;
       const publishing = publishEventFile(opts.kafka, opts.file, undefined, (t) => `${opts.topicPrefix}${t}`);
-      publishing.catch((err: unknown) => fail(err));
+      publishing.catch((err: unknown) => inserter.fail(err));
       const published = await publishing;
-      await done;
-      const seconds = (lastAt - published.firstAt) / 1000;
-      const rs = await ch.query({ query: `SELECT count() AS n FROM ${table} FINAL`, format: 'JSONEachRow' });
-      return {
-        events: inserted,
-        seconds: Number(seconds.toFixed(2)),
-        events_per_s: seconds > 0 ? Math.round(inserted / seconds) : 0,
-        inserts,
-        rows_in_table: Number((await rs.json<{ n: string }>())[0]?.n ?? 0),
-      };
+      await inserter.done;
+      return await measureOf(
+        opts.clickhouse,
+        table,
+        inserter.run,
+        (inserter.run.lastAt - published.firstAt) / 1000,
+      );
     } finally {
-      clearTimeout(timer);
+      await inserter.stop();
     }
   } finally {
-    await consumer.disconnect();
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
   }
