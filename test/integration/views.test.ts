@@ -1940,6 +1940,12 @@ describe('latest-state tables (0011)', () => {
     expect(await read()).toEqual(first);
     expect(await handles()).toEqual(firstHandles);
     expect(await differences('posts', 'account_id = {a:String}', { a: account })).toEqual([0, 0]);
+    // posts_latest (0012) is posts without its two observation statistics.
+    const lean = await select<Record<string, unknown>>(
+      `SELECT * FROM posts_latest WHERE account_id = {a:String} ORDER BY post_id`,
+      { a: account },
+    );
+    expect(lean).toEqual(first.map(({ first_observed_at: _f, observations: _o, ...rest }) => rest));
   });
 
   it('contradictions: the parsed records equal the detail parsed at query time, tombstones and versions included', async () => {
