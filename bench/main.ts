@@ -448,24 +448,13 @@ function report(): void {
       unit: 'events/s',
     });
   }
-  if (e2e)
-    absolute.push({
-      measure: 'raw baseline end to end (first publish → all inserted)',
-      value: e2e.events_per_s,
-      unit: 'events/s',
-      note: `${e2e.inserts} inserts`,
-    });
-  else if (results.baseline_e2e && 'error' in results.baseline_e2e)
-    absolute.push({ measure: 'raw baseline end to end', value: null, note: results.baseline_e2e.error });
-  if (b)
-    absolute.push({
-      measure: 'raw baseline (consumer → scratch table)',
-      value: b.events_per_s,
-      unit: 'events/s',
-      note: `${b.inserts} inserts`,
-    });
-  else if (results.baseline && 'error' in results.baseline)
-    absolute.push({ measure: 'raw baseline', value: null, note: results.baseline.error });
+  const baselineFigure = (measure: string, r: BaselineMeasure | { error: string } | undefined): void => {
+    if (!r) return;
+    if ('error' in r) absolute.push({ measure: measure.replace(/ \(.*\)$/, ''), value: null, note: r.error });
+    else absolute.push({ measure, value: r.events_per_s, unit: 'events/s', note: `${r.inserts} inserts` });
+  };
+  baselineFigure('raw baseline end to end (first publish → all inserted)', results.baseline_e2e);
+  baselineFigure('raw baseline (consumer → scratch table)', results.baseline);
   const q = results.queries;
   if (q) {
     const ok = q.queries.filter((x) => x.p95_ms !== null);
