@@ -35,6 +35,11 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
+/** A topic of this run's own, as schemas/topics.ts would specify it. */
+function testTopic(name: string, partitions: number, retention: TopicSpec['retention']): TopicSpec {
+  return { name: `test.topics.${name}-${suffix}`, key: 'test', description: 'test', partitions, retention };
+}
+
 /** The topic-level overrides of a topic (what `kafka-configs.sh --describe` lists). */
 async function overrides(topic: string): Promise<Record<string, string>> {
   const { resources } = await admin.describeConfigs({
@@ -66,18 +71,8 @@ describe('topic retention', () => {
   });
 
   it('brings an existing topic in step and keeps its other overrides; a second run changes nothing', async () => {
-    const kept: TopicSpec = {
-      name: `test.topics.kept-${suffix}`,
-      key: 'test',
-      description: 'test',
-      partitions: 1,
-      retention: 'forever',
-    };
-    const derived: TopicSpec = {
-      ...kept,
-      name: `test.topics.derived-${suffix}`,
-      retention: 'broker default',
-    };
+    const kept = testTopic('kept', 1, 'forever');
+    const derived = testTopic('derived', 1, 'broker default');
     // As an older stack created them: no retention override, one override of an operator's.
     await admin.createTopics({
       waitForLeaders: true,
@@ -104,13 +99,7 @@ describe('topic retention', () => {
   });
 
   it('creates a missing topic with its retention', async () => {
-    const fresh: TopicSpec = {
-      name: `test.topics.fresh-${suffix}`,
-      key: 'test',
-      description: 'test',
-      partitions: 2,
-      retention: 'forever',
-    };
+    const fresh = testTopic('fresh', 2, 'forever');
     expect(await ensureTopics(admin, [fresh])).toEqual({ created: [fresh.name], updated: [] });
     created.push(fresh.name);
     expect(await overrides(fresh.name)).toEqual({ 'retention.ms': '-1' });
